@@ -1,0 +1,1 @@
+"""hostbill_core."""
