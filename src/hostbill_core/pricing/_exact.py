@@ -18,7 +18,14 @@ from moneyed import Currency, Money
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import minor_units
 
-__all__ = ["as_fraction", "exponent_of", "money_of", "prorated_units", "round_ratio"]
+__all__ = [
+    "as_fraction",
+    "exponent_of",
+    "money_of",
+    "product_text",
+    "prorated_units",
+    "round_ratio",
+]
 
 # A context wide enough that scaling an integer count of minor units never rounds.
 _EXACT = decimal.Context(prec=80)
@@ -120,3 +127,19 @@ def as_fraction(value: object, field: str = "fraction") -> Fraction:
     if not 0 <= fraction <= 1:
         raise ValidationError(field, value, "a fraction of one period lies between 0 and 1")
     return fraction
+
+
+def product_text(amount: Decimal, fraction: Fraction, digits: int) -> str:
+    """``amount × fraction`` written with ``digits`` decimals, cut with "…" when inexact.
+
+    For explanations only: ``product_text(Decimal("10"), Fraction(14, 31), 4)`` is
+    ``"4.5161…"``. Integers only, so no decimal context is involved.
+    """
+    n, d = amount.as_integer_ratio()
+    numerator, denominator = n * fraction.numerator, d * fraction.denominator
+    negative = numerator < 0
+    whole, rest = divmod(abs(numerator) * 10**digits, denominator)
+    text = f"{whole:0{digits + 1}d}"
+    sign = "-" if negative and (whole or rest) else ""
+    point = f"{text[:-digits]}.{text[-digits:]}" if digits else text
+    return f"{sign}{point}{'…' if rest else ''}"
