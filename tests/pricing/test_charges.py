@@ -25,7 +25,7 @@ def test_issue_example_leading_partial_then_a_full_month():
     ]
     assert [line.fraction for line in result.lines] == [Fraction(14, 31), 1]
     assert result.total == to_money("14.52", "USD")
-    assert "10.00 USD × 14/31 = 4.5161… → 4.52 USD (ROUND_HALF_UP)" in result.lines[0].explanation
+    assert "10.00 × 14/31 = 4.5161… → 4.52 USD (ROUND_HALF_UP)" in result.lines[0].explanation
     assert result.explanation.endswith("total 4.52 + 10.00 = 14.52 USD")
 
 

@@ -19,12 +19,14 @@ from hostbill_core.errors import ValidationError
 from hostbill_core.money import minor_units
 
 __all__ = [
+    "arithmetic",
     "as_fraction",
     "exponent_of",
     "money_of",
     "product_text",
     "prorated_units",
     "round_ratio",
+    "times",
 ]
 
 # A context wide enough that scaling an integer count of minor units never rounds.
@@ -143,3 +145,20 @@ def product_text(amount: Decimal, fraction: Fraction, digits: int) -> str:
     sign = "-" if negative and (whole or rest) else ""
     point = f"{text[:-digits]}.{text[-digits:]}" if digits else text
     return f"{sign}{point}{'…' if rest else ''}"
+
+
+def times(a: Decimal, b: Decimal) -> str:
+    """The exact product ``a × b`` as plain text without trailing zeros, for explanations.
+
+    Computed in an 80-digit context, whatever the caller's context is:
+    ``times(Decimal("10.00"), Decimal("151.237"))`` is ``"1512.37"``.
+    """
+    return format(_EXACT.multiply(a, b).normalize(_EXACT), "f")
+
+
+def arithmetic(amount: Decimal, fraction: Fraction, rounded: Decimal, exponent: int) -> str:
+    """``"10.00 × 14/31 = 4.5161… → 4.52"``, or ``"10.00 × 1/2 = 5.00"`` when exact."""
+    head = f"{amount} × {fraction.numerator}/{fraction.denominator}"
+    if Fraction(amount) * fraction == Fraction(rounded):
+        return f"{head} = {rounded}"
+    return f"{head} = {product_text(amount, fraction, exponent + 2)} → {rounded}"

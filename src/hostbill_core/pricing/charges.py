@@ -26,7 +26,7 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import exponent_of, money_of, product_text, round_ratio
+from hostbill_core.pricing._exact import arithmetic, exponent_of, money_of, round_ratio
 from hostbill_core.renewal import BilledPeriod
 
 __all__ = ["Charge", "ChargeLine", "charge"]
@@ -92,7 +92,7 @@ def charge(
     >>> periods = billing_periods(date(2024, 2, 10), date(2024, 2, 10), MONTHLY, billing_day=1)
     >>> print(charge(to_money("3000", "JPY"), periods).lines[0].explanation)
     leading partial period [2024-02-10, 2024-03-01): 20 of the 29 days of the aligned period
-    [2024-02-01, 2024-03-01) → 20/29; 3000 JPY × 20/29 = 2068.96… → 2069 JPY (ROUND_HALF_UP)
+    [2024-02-01, 2024-03-01) → 20/29; 3000 × 20/29 = 2068.96… → 2069 JPY (ROUND_HALF_UP)
     """
     if not isinstance(price, Money):
         raise ValidationError("price", price, "a price is a moneyed.Money")
@@ -120,10 +120,6 @@ def charge(
 
 def _explain(billed: BilledPeriod, price: Money, amount: Money, mode: str) -> str:
     code = price.currency.code
-    if billed.fraction == 1:
-        return f"{billed.explanation}; {price.amount} {code} × 1 = {amount.amount} {code}"
-    shown = product_text(price.amount, billed.fraction, exponent_of(price.currency) + 2)
-    return (
-        f"{billed.explanation}; {price.amount} {code} × {billed.fraction} = {shown} → "
-        f"{amount.amount} {code} ({mode})"
-    )
+    steps = arithmetic(price.amount, billed.fraction, amount.amount, exponent_of(price.currency))
+    rounding = "" if billed.fraction == 1 else f" ({mode})"
+    return f"{billed.explanation}; {steps} {code}{rounding}"
