@@ -22,6 +22,7 @@ __all__ = [
     "arithmetic",
     "as_fraction",
     "exponent_of",
+    "fraction_text",
     "money_of",
     "product_text",
     "prorated_units",
@@ -135,14 +136,17 @@ def product_text(amount: Decimal, fraction: Fraction, digits: int) -> str:
     """``amount × fraction`` written with ``digits`` decimals, cut with "…" when inexact.
 
     For explanations only: ``product_text(Decimal("10"), Fraction(14, 31), 4)`` is
-    ``"4.5161…"``. Integers only, so no decimal context is involved.
+    ``"4.5161…"``.
     """
-    n, d = amount.as_integer_ratio()
-    numerator, denominator = n * fraction.numerator, d * fraction.denominator
-    negative = numerator < 0
-    whole, rest = divmod(abs(numerator) * 10**digits, denominator)
+    return fraction_text(Fraction(amount) * fraction, digits)
+
+
+def fraction_text(value: Fraction, digits: int) -> str:
+    """``value`` written with ``digits`` decimals, cut with "…" when inexact (integers only)."""
+    negative = value < 0
+    whole, rest = divmod(abs(value.numerator) * 10**digits, value.denominator)
     text = f"{whole:0{digits + 1}d}"
-    sign = "-" if negative and (whole or rest) else ""
+    sign = "-" if negative else ""
     point = f"{text[:-digits]}.{text[-digits:]}" if digits else text
     return f"{sign}{point}{'…' if rest else ''}"
 
