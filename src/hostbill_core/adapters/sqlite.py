@@ -28,6 +28,7 @@ twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -159,6 +160,18 @@ class _SqliteRepository(Generic[T]):
         self._db = db
         self._converter = converter
 
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """One write of several statements: all of it, or none of it, inside the transaction."""
+        self._db.execute("SAVEPOINT write")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO write")
+            raise
+        finally:
+            self._db.execute("RELEASE write")
+
     def _load(self, data: str, version: int) -> T:
         item: T = self._converter.structure(json.loads(data), self._kind.cls)
         return attrs.evolve(item, version=version)  # type: ignore[misc]
@@ -212,22 +225,18 @@ class _SqliteRepository(Generic[T]):
             )
         stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
         client_id, due = self._columns(stored)
-        self._db.execute("SAVEPOINT write")
-        try:
-            self._db.execute(
-                "INSERT INTO aggregates (kind, id, client_id, due, version, data) "
-                "VALUES (?, ?, ?, ?, 1, ?)",
-                (self._kind.name, id, client_id, due, self._dump(stored)),
-            )
+        with self._savepoint():
+            try:
+                self._db.execute(
+                    "INSERT INTO aggregates (kind, id, client_id, due, version, data) "
+                    "VALUES (?, ?, ?, ?, 1, ?)",
+                    (self._kind.name, id, client_id, due, self._dump(stored)),
+                )
+            except sqlite3.IntegrityError:
+                raise ConflictError(
+                    self._kind.name, id, "an aggregate with this id exists"
+                ) from None
             self._write_keys(id, stored)
-        except sqlite3.IntegrityError:
-            self._db.execute("ROLLBACK TO write")
-            raise ConflictError(self._kind.name, id, "an aggregate with this id exists") from None
-        except BaseException:
-            self._db.execute("ROLLBACK TO write")
-            raise
-        finally:
-            self._db.execute("RELEASE write")
         return stored
 
     def save(self, item: T) -> T:
@@ -235,8 +244,7 @@ class _SqliteRepository(Generic[T]):
         id, version = _id_version(self._kind, item)
         stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
         client_id, due = self._columns(stored)
-        self._db.execute("SAVEPOINT write")
-        try:
+        with self._savepoint():
             cursor = self._db.execute(
                 "UPDATE aggregates SET client_id = ?, due = ?, version = ?, data = ? "
                 "WHERE kind = ? AND id = ? AND version = ?",
@@ -251,11 +259,6 @@ class _SqliteRepository(Generic[T]):
                     f"the save carried {version}; reload and retry",
                 )
             self._write_keys(id, stored)
-        except BaseException:
-            self._db.execute("ROLLBACK TO write")
-            raise
-        finally:
-            self._db.execute("RELEASE write")
         return stored
 
     def remove(self, id: str) -> None:
