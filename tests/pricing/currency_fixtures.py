@@ -1,6 +1,7 @@
 """A small client book shared by the currency-change tests."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.model import (
@@ -77,12 +78,14 @@ SERVICES = (
 def invoice(id: str, status: InvoiceStatus, code: str = "USD", **kw) -> Invoice:
     lines = (
         InvoiceLine(
-            "Basic", money("10.00", code), taxes=(TaxAmount("VAT", "0.19", money("1.90", code)),)
+            "Basic",
+            money("10.00", code),
+            taxes=(TaxAmount("VAT", Decimal("0.19"), money("1.90", code)),),
         ),
         InvoiceLine(
             "Discount",
             money("-1.00", code),
-            taxes=(TaxAmount("VAT", "0.19", money("-0.19", code)),),
+            taxes=(TaxAmount("VAT", Decimal("0.19"), money("-0.19", code)),),
         ),
     )
     return Invoice(id, "c1", code, date(2026, 2, 1), lines, status, **kw)

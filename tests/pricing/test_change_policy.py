@@ -7,10 +7,10 @@ from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import to_money
 from hostbill_core.pricing import NO_PRORATION
 from hostbill_core.pricing.change_policy import (
-    ChangeLineKind,
     ChangeSettings,
     ChangeTiming,
     DowngradeCredit,
+    PlanChangeLineKind,
     PlanChangeRequest,
     Settlement,
     settle_plan_change,
@@ -38,8 +38,8 @@ def test_immediate_upgrade_is_invoiced_and_keeps_the_due_date():
     # credit −5.00, charge 10.00 → net 5.00 invoiced; still due 1 May
     outcome = settle_plan_change(request("10.00", "20.00"))
     assert [(line.kind, line.amount) for line in outcome.lines] == [
-        (ChangeLineKind.CREDIT, usd("-5.00")),
-        (ChangeLineKind.CHARGE, usd("10.00")),
+        (PlanChangeLineKind.CREDIT, usd("-5.00")),
+        (PlanChangeLineKind.CHARGE, usd("10.00")),
     ]
     assert (outcome.settlement, outcome.settled_amount) == (Settlement.INVOICE, usd("5.00"))
     assert outcome.effective_on == MID_APRIL
@@ -130,7 +130,7 @@ def test_setup_fee_difference_on_upgrade_when_enabled():
             settings=settings,
         )
     )
-    assert outcome.lines[-1].kind is ChangeLineKind.SETUP_DIFFERENCE
+    assert outcome.lines[-1].kind is PlanChangeLineKind.SETUP_DIFFERENCE
     assert outcome.lines[-1].amount == usd("20.00")
     assert outcome.net == usd("25.00")
 

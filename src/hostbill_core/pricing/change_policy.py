@@ -42,11 +42,11 @@ from hostbill_core.pricing.plan_change import change_plan
 from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention, prorate
 
 __all__ = [
-    "ChangeLine",
-    "ChangeLineKind",
     "ChangeSettings",
     "ChangeTiming",
     "DowngradeCredit",
+    "PlanChangeLine",
+    "PlanChangeLineKind",
     "PlanChangeOutcome",
     "PlanChangeRequest",
     "Settlement",
@@ -79,7 +79,7 @@ class Settlement(enum.Enum):
     NOTHING = "nothing"
 
 
-class ChangeLineKind(enum.Enum):
+class PlanChangeLineKind(enum.Enum):
     """What a line of a plan change is."""
 
     CREDIT = "credit"
@@ -134,10 +134,10 @@ class PlanChangeRequest:
 
 
 @attrs.frozen
-class ChangeLine:
+class PlanChangeLine:
     """One line a plan change bills: a credit (negative), a charge, or a setup difference."""
 
-    kind: ChangeLineKind
+    kind: PlanChangeLineKind
     amount: Money
     explanation: str
 
@@ -158,7 +158,7 @@ class PlanChangeOutcome:
     """
 
     effective_on: date
-    lines: tuple[ChangeLine, ...]
+    lines: tuple[PlanChangeLine, ...]
     net: Money
     settlement: Settlement
     settled_amount: Money
@@ -178,7 +178,7 @@ def settle_plan_change(request: PlanChangeRequest) -> PlanChangeOutcome:
     settings = request.settings
     if settings.timing is ChangeTiming.END_OF_TERM:
         effective, anchor, next_due = _end_of_term(request)
-        lines: list[ChangeLine] = []
+        lines: list[PlanChangeLine] = []
     elif request.old_cycle == request.new_cycle:
         effective, anchor, next_due = request.on, None, request.period.end
         lines = _same_cycle(request)
@@ -228,7 +228,7 @@ def _end_of_term(request: PlanChangeRequest) -> tuple[date, date | None, date]:
     return end, (end if request.old_cycle != request.new_cycle else None), end
 
 
-def _same_cycle(request: PlanChangeRequest) -> list[ChangeLine]:
+def _same_cycle(request: PlanChangeRequest) -> list[PlanChangeLine]:
     settings = request.settings
     change = change_plan(
         request.old_price,
@@ -240,27 +240,27 @@ def _same_cycle(request: PlanChangeRequest) -> list[ChangeLine]:
     )
     why = change.explanation
     return [
-        ChangeLine(ChangeLineKind.CREDIT, change.credit, why),
-        ChangeLine(ChangeLineKind.CHARGE, change.charge, why),
+        PlanChangeLine(PlanChangeLineKind.CREDIT, change.credit, why),
+        PlanChangeLine(PlanChangeLineKind.CHARGE, change.charge, why),
     ]
 
 
-def _new_cycle(request: PlanChangeRequest, new_period: Period) -> list[ChangeLine]:
+def _new_cycle(request: PlanChangeRequest, new_period: Period) -> list[PlanChangeLine]:
     settings = request.settings
     share = settings.convention.remaining(request.period, request.on)
     credit = -prorate(request.old_price, share, settings.policy)
     rest = settings.convention.describe(request.period, request.on)
     exponent = exponent_of(request.old_price.currency)
     return [
-        ChangeLine(
-            ChangeLineKind.CREDIT,
+        PlanChangeLine(
+            PlanChangeLineKind.CREDIT,
             credit,
             f"unused {rest} at {request.old_price.amount} per {request.old_cycle}: "
             f"−({arithmetic(request.old_price.amount, share, -credit.amount, exponent)}) "
             f"({settings.policy.mode})",
         ),
-        ChangeLine(
-            ChangeLineKind.CHARGE,
+        PlanChangeLine(
+            PlanChangeLineKind.CHARGE,
             request.new_price,
             f"new cycle {request.new_cycle} anchored on {request.on.isoformat()}: "
             f"full period {new_period} at {request.new_price.amount}",
@@ -268,7 +268,7 @@ def _new_cycle(request: PlanChangeRequest, new_period: Period) -> list[ChangeLin
     ]
 
 
-def _setup_difference(request: PlanChangeRequest, code: str) -> list[ChangeLine]:
+def _setup_difference(request: PlanChangeRequest, code: str) -> list[PlanChangeLine]:
     if not request.settings.charge_setup_difference:
         return []
     old = request.old_setup_fee or zero(code)
@@ -276,8 +276,8 @@ def _setup_difference(request: PlanChangeRequest, code: str) -> list[ChangeLine]
     if new <= old:
         return []
     return [
-        ChangeLine(
-            ChangeLineKind.SETUP_DIFFERENCE,
+        PlanChangeLine(
+            PlanChangeLineKind.SETUP_DIFFERENCE,
             new - old,
             f"setup fee difference {new.amount} − {old.amount} = {(new - old).amount}",
         )
