@@ -1,9 +1,24 @@
-"""Exact arithmetic inside the pricing engine: amounts as integer ratios, one rounding at the end.
+"""Exact arithmetic inside the pricing engine: ``amount × n / d``, rounded once.
 
 Every amount the engine produces is ``price × fraction`` (or a sum of such) rounded once to the
-currency's minor unit. Here that product is an exact ratio of Python integers, and
-:func:`round_ratio` rounds it with the named :mod:`decimal` mode, so no intermediate Decimal
-context (with its precision) ever rounds. Money is built once, at the edge, by :func:`money_of`.
+currency's minor unit with a named mode. Two ways compute it, with the same results:
+
+* :func:`round_ratio` / :func:`prorated_units`: the product as an exact ratio of Python
+  integers, rounded by the mode's rule. Slow but obviously exact: the reference.
+* :func:`share`, the fast path: ``product = amount × n`` in a 40-digit context that traps any
+  rounding (so the product is exact), then ``product / d`` in a 60-digit context, then one
+  ``quantize`` with the mode. The division rounds at the 60th digit, which could only change
+  the final result if the exact quotient lay within that error of a rounding boundary (a
+  multiple of half a minor unit) without lying on it. In minor units the quotient is
+  ``A × n × 10^(e - s) / d`` for an amount with coefficient ``A`` and ``s`` decimals in a
+  currency of exponent ``e``, so its distance from a boundary it is not on is at least
+  ``1 / (2d × 10^max(0, s - e))``, while the division's error is below
+  ``|quotient| × 10^-59``. With ``|A × n| < 10^40`` (the trap), the product's magnitude below
+  ``10^50`` (checked) and ``e <= 4``, the error is always the smaller, and a quotient exactly on
+  a boundary has few enough digits to be represented exactly. Outside those bounds
+  :func:`share` falls back to the integer path.
+
+Money is built once, at the edge.
 """
 
 from __future__ import annotations
@@ -21,18 +36,64 @@ from hostbill_core.money import minor_units
 __all__ = [
     "arithmetic",
     "as_fraction",
+    "difference",
     "exponent_of",
     "fraction_text",
     "money_of",
     "product_text",
     "prorated_units",
+    "quantum_of",
     "round_ratio",
+    "share",
     "times",
 ]
 
 # A context wide enough that scaling an integer count of minor units never rounds.
 _EXACT = decimal.Context(prec=80)
 _EXPONENTS: dict[Currency, int] = {}
+# The fast path's contexts: an exact product (any rounding raises), a 60-digit quotient.
+_PRODUCT = decimal.Context(prec=40, traps=[decimal.Inexact, decimal.Rounded])
+_QUOTIENT = decimal.Context(prec=60)
+_PRODUCT_LIMIT = 50
+_QUANTA: dict[str, Decimal] = {}
+
+
+def quantum_of(currency: Currency) -> Decimal:
+    """The minor unit of ``currency`` as a Decimal: 0.01 for USD, 1 for JPY, 0.001 for KWD."""
+    found = _QUANTA.get(currency.code)
+    if found is None:
+        found = _QUANTA[currency.code] = Decimal(1).scaleb(-exponent_of(currency), _EXACT)
+    return found
+
+
+def difference(a: Decimal, b: Decimal) -> Decimal:
+    """``a - b`` exactly (an 80-digit context, whatever the caller's context is)."""
+    return _EXACT.subtract(a, b)
+
+
+def share(
+    amount: Decimal, numerator: int, denominator: int, currency: Currency, mode: str
+) -> Decimal:
+    """``amount × numerator / denominator`` rounded once to the minor unit of ``currency``.
+
+    ``denominator`` is above zero. See the module docstring for why the fast path is exact.
+    """
+    quantum = _QUANTA.get(currency.code) or quantum_of(currency)
+    try:
+        product = _PRODUCT.multiply(amount, numerator)
+    except decimal.DecimalException:
+        return _integer_share(amount, numerator, denominator, currency, mode)
+    if product.adjusted() >= _PRODUCT_LIMIT:
+        return _integer_share(amount, numerator, denominator, currency, mode)
+    return _QUOTIENT.divide(product, denominator).quantize(quantum, mode, _QUOTIENT)
+
+
+def _integer_share(
+    amount: Decimal, numerator: int, denominator: int, currency: Currency, mode: str
+) -> Decimal:
+    exponent = exponent_of(currency)
+    units = prorated_units(amount, numerator, denominator, exponent, mode)
+    return Decimal(units).scaleb(-exponent, _EXACT)
 
 
 def exponent_of(currency: Currency) -> int:

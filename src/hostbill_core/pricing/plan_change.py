@@ -23,32 +23,35 @@ credit −(10.00 × 1/2 = 5.00); charge 20.00 × 1/2 = 10.00; net 5.00 USD
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
-import attrs
 from moneyed import Money
 
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import arithmetic, exponent_of, money_of, prorated_units
+from hostbill_core.pricing._exact import arithmetic, difference, exponent_of, share
 from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
 
 __all__ = ["PlanChange", "change_plan"]
 
 _HALF_UP = RoundingPolicy()
+_ZERO = Decimal(0)
 
 
-@attrs.frozen
-class PlanChange:
-    """The money of a plan change inside one paid period.
+class PlanChange(NamedTuple):
+    """The money of a plan change inside one paid period (an immutable value).
+
+    A named tuple rather than an attrs class: it is built once per change in a billing run,
+    and attrs' frozen ``__init__`` costs more than the arithmetic (see benchmarks/pricing.py).
 
     Attributes:
         old_price: the price of the period under the old plan.
         new_price: the price of the same period under the new plan.
         period: the paid period the change falls in; the due date stays its end.
         on: the change date (the day itself belongs to the new plan).
-        remaining: the share of the period from ``on`` to its end.
         credit: the unused part of the old price, negative (or zero).
         charge: the remaining part of the new price (zero or more).
         net: ``charge + credit``: above zero to invoice, below zero to give back.
@@ -60,7 +63,6 @@ class PlanChange:
     new_price: Money
     period: Period
     on: date
-    remaining: Fraction
     credit: Money
     charge: Money
     net: Money
@@ -68,11 +70,17 @@ class PlanChange:
     policy: RoundingPolicy
 
     @property
+    def remaining(self) -> Fraction:
+        """The share of the period from ``on`` to its end."""
+        return self.convention.remaining(self.period, self.on)
+
+    @property
     def explanation(self) -> str:
         """The derivation of the credit, the charge and the net, with the rounding."""
         exponent = exponent_of(self.net.currency)
-        credit = arithmetic(self.old_price.amount, self.remaining, -self.credit.amount, exponent)
-        charge = arithmetic(self.new_price.amount, self.remaining, self.charge.amount, exponent)
+        share = self.remaining
+        credit = arithmetic(self.old_price.amount, share, -self.credit.amount, exponent)
+        charge = arithmetic(self.new_price.amount, share, self.charge.amount, exponent)
         return (
             f"plan change on {self.on.isoformat()}: "
             f"{self.convention.describe(self.period, self.on)} remain; credit −({credit}); "
@@ -109,21 +117,19 @@ def change_plan(
     currency = old_price.currency
     if new_price.currency != currency:
         raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
-    share = convention.remaining(period, on)
-    n, d = share.numerator, share.denominator
-    exponent = exponent_of(currency)
+    left, whole = convention.remaining_parts(period, on)
     mode = policy.mode
-    credit = -prorated_units(old_price.amount, n, d, exponent, mode)
-    charged = prorated_units(new_price.amount, n, d, exponent, mode)
+    unused = share(old_price.amount, left, whole, currency, mode)
+    charged = share(new_price.amount, left, whole, currency, mode)
+    credit = difference(_ZERO, unused)
     return PlanChange(
         old_price,
         new_price,
         period,
         on,
-        share,
-        money_of(credit, exponent, currency),
-        money_of(charged, exponent, currency),
-        money_of(charged + credit, exponent, currency),
+        Money(credit, currency),
+        Money(charged, currency),
+        Money(difference(charged, unused), currency),
         convention,
         policy,
     )
@@ -132,5 +138,5 @@ def change_plan(
 def _check_price(field: str, price: object) -> None:
     if not isinstance(price, Money):
         raise ValidationError(field, price, "a price is a moneyed.Money")
-    if price.amount < 0:
+    if price.amount.is_signed():
         raise ValidationError(field, price, "a plan's price is zero or more")

@@ -26,7 +26,7 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import as_fraction, exponent_of, money_of, prorated_units
+from hostbill_core.pricing._exact import as_fraction, share
 
 __all__ = [
     "ACTUAL_DAYS",
@@ -119,6 +119,17 @@ class ProrationConvention:
             return Fraction(int(before == 0))
         return Fraction(whole - before, whole)
 
+    def remaining_parts(self, period: Period, on: date) -> tuple[int, int]:
+        """The remaining share as (numerator, denominator), not reduced: (16, 30) days.
+
+        :meth:`remaining` as two integers, without building a Fraction (the engine's hot
+        path). Arguments and errors as for :meth:`used`.
+        """
+        before, whole = self._measure(period, on)
+        if self.method is ProrationMethod.NONE:
+            return int(before == 0), 1
+        return whole - before, whole
+
     def describe(self, period: Period, on: date) -> str:
         """The share of ``period`` from ``on`` on, in words: ``"15 of 30 days"``."""
         before, whole = self._measure(period, on)
@@ -132,18 +143,20 @@ class ProrationConvention:
 
     def _measure(self, period: Period, on: date) -> tuple[int, int]:
         """(units before ``on``, units in the whole period) in this convention's unit."""
-        if self.method is ProrationMethod.BY_SECOND:
+        method = self.method
+        if method is ProrationMethod.BY_SECOND:
             return self._seconds(period, on)
-        if not isinstance(on, date) or isinstance(on, datetime):
+        start, end = period.start, period.end
+        if type(on) is not date and (not isinstance(on, date) or isinstance(on, datetime)):
             raise ValidationError("on", on, "a day convention splits on a datetime.date")
-        if not period.start <= on <= period.end:
+        if not start <= on <= end:
             raise ValidationError("on", on, f"the split must lie within {period}")
-        if self.method is ProrationMethod.FIXED_DAYS:
-            start = self._position(period.start)
-            whole = self._position(period.end) - start
+        if method is ProrationMethod.FIXED_DAYS:
+            first = self._position(start)
+            whole = self._position(end) - first
             if whole > 0:
-                return self._position(on) - start, whole
-        return (on - period.start).days, period.days
+                return self._position(on) - first, whole
+        return (on - start).days, (end - start).days
 
     def _position(self, day: date) -> int:
         n = self.days_per_month or 30
@@ -190,14 +203,12 @@ def prorate(price: Money, fraction: Fraction, policy: RoundingPolicy = _HALF_UP)
     >>> prorate(to_money("10.000", "KWD"), Fraction(14, 31))
     Money('4.516', 'KWD')
     """
-    if not isinstance(price, Money):
-        raise ValidationError("price", price, "a price is a moneyed.Money")
     if type(fraction) is not Fraction:
         fraction = as_fraction(fraction)
     numerator, denominator = fraction.as_integer_ratio()
-    if not 0 <= numerator <= denominator:
-        fraction = as_fraction(fraction)
+    if numerator < 0 or numerator > denominator:
+        as_fraction(fraction)
+    if not isinstance(price, Money):
+        raise ValidationError("price", price, "a price is a moneyed.Money")
     currency = price.currency
-    exponent = exponent_of(currency)
-    units = prorated_units(price.amount, numerator, denominator, exponent, policy.mode)
-    return money_of(units, exponent, currency)
+    return Money(share(price.amount, numerator, denominator, currency, policy.mode), currency)
