@@ -5,10 +5,11 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from moneyed import get_currency
 
 from hostbill_core.errors import ValidationError
-from hostbill_core.money import ROUNDING_MODES
-from hostbill_core.pricing._exact import as_fraction, round_ratio
+from hostbill_core.money import ROUNDING_MODES, minor_units
+from hostbill_core.pricing._exact import as_fraction, prorated_units, round_ratio, share
 
 MODES = sorted(ROUNDING_MODES)
 
@@ -82,3 +83,48 @@ def test_as_fraction_refuses(value: object, reason: str):
     with pytest.raises(ValidationError, match=reason) as caught:
         as_fraction(value)
     assert caught.value.field == "fraction"
+
+
+CURRENCIES = {code: get_currency(code) for code in ("JPY", "USD", "KWD", "CLF")}
+
+
+AMOUNTS = st.builds(
+    lambda coefficient, places: Decimal(coefficient).scaleb(-places),
+    st.integers(-(10**45), 10**45),
+    st.integers(-4, 30),
+)
+
+
+@given(
+    AMOUNTS,
+    st.integers(0, 10**12),
+    st.integers(1, 10**12),
+    st.sampled_from(sorted(CURRENCIES)),
+    st.sampled_from(MODES),
+)
+def test_fast_share_equals_the_integer_reference(
+    amount: Decimal, numerator: int, denominator: int, code: str, mode: str
+):
+    # coefficients up to 45 digits (beyond 40 the fallback answers), 4 to -30 exponents
+    exponent = minor_units(code)
+    units = prorated_units(amount, numerator, denominator, exponent, mode)
+    expected = Decimal(f"{units}E-{exponent}")  # built from text: exact in any context
+    assert share(amount, numerator, denominator, CURRENCIES[code], mode) == expected
+
+
+def test_share_falls_back_for_a_product_beyond_forty_digits():
+    # 10^41 × 1/3 in JPY: the 40-digit product traps, the integer path answers
+    amount = Decimal(10) ** 41
+    assert share(amount, 1, 3, CURRENCIES["JPY"], decimal.ROUND_HALF_UP) == Decimal(
+        "33333333333333333333333333333333333333333"
+    )
+
+
+def test_share_does_not_depend_on_the_callers_context():
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.rounding = decimal.ROUND_FLOOR
+        ctx.traps[decimal.Inexact] = True
+        assert share(
+            Decimal("1234.56"), 14, 31, CURRENCIES["USD"], decimal.ROUND_HALF_UP
+        ) == Decimal("557.54")
