@@ -11,6 +11,18 @@ from hostbill_core.renewal.contracts import (
     assign_contract,
     services_without_contract,
 )
+from hostbill_core.renewal.domains import (
+    DomainPrice,
+    DomainRenewal,
+    DomainRenewalLine,
+    DomainRenewalQuote,
+    DomainRenewalRequest,
+    DomainState,
+    DomainTerms,
+    apply_domain_renewal,
+    quote_domain_renewals,
+)
+from hostbill_core.renewal.forecast import PriceSource, UpcomingRenewal, upcoming_renewals
 from hostbill_core.renewal.lifecycle import (
     EventKind,
     LifecycleEvent,
@@ -25,7 +37,11 @@ from hostbill_core.renewal.renew import (
     RenewalResult,
     renew_on_payment,
 )
-from hostbill_core.renewal.schedule import due_index, service_due_date
+from hostbill_core.renewal.schedule import (
+    due_index,
+    first_index_on_or_after,
+    service_due_date,
+)
 from hostbill_core.renewal.sequence import (
     MAX_EXPIRY_DAY,
     ExpiryAction,
@@ -54,27 +70,39 @@ __all__ = [
     "BilledPeriod",
     "Contract",
     "ContractAssignment",
+    "DomainPrice",
+    "DomainRenewal",
+    "DomainRenewalLine",
+    "DomainRenewalQuote",
+    "DomainRenewalRequest",
+    "DomainState",
+    "DomainTerms",
     "EventKind",
     "ExpiryAction",
     "ExpiryStep",
     "LifecycleEvent",
+    "PriceSource",
     "RenewalContext",
     "RenewalPayment",
     "RenewalResult",
     "RenewalSequence",
     "RenewalSettings",
     "UncontractedService",
+    "UpcomingRenewal",
     "actions_due",
     "activate",
     "allowed_targets",
+    "apply_domain_renewal",
     "apply_expiry_actions",
     "assign_contract",
     "billing_periods",
     "cancel",
     "clear_fraud",
     "due_index",
+    "first_index_on_or_after",
     "lifecycle_calendar",
     "mark_fraud",
+    "quote_domain_renewals",
     "renew_on_payment",
     "service_due_date",
     "services_without_contract",
@@ -82,4 +110,5 @@ __all__ = [
     "terminate",
     "transition",
     "unsuspend",
+    "upcoming_renewals",
 ]

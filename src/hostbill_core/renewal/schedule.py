@@ -22,7 +22,7 @@ from hostbill_core.calendar import CycleUnit, add_months, due_date
 from hostbill_core.errors import ValidationError
 from hostbill_core.model.services import Service
 
-__all__ = ["due_index", "service_due_date"]
+__all__ = ["due_index", "first_index_on_or_after", "service_due_date"]
 
 
 def service_due_date(service: Service, n: int) -> date:
@@ -58,4 +58,24 @@ def due_index(service: Service, day: date) -> int:
             day,
             f"not on the series {anchor.isoformat()} + n × {cycle} of service {service.id}",
         )
+    return n
+
+
+def first_index_on_or_after(service: Service, day: date) -> int:
+    """The smallest n with ``service_due_date(service, n) >= day``.
+
+    Estimated from the months (or days) between the anchor and ``day``, then corrected by at
+    most a step either way; each candidate is computed from the anchor.
+    """
+    cycle = service.cycle
+    anchor = service.anchor
+    if cycle.is_calendar:
+        span = (day.year - anchor.year) * 12 + day.month - anchor.month
+        n = span // cycle.in_months
+    else:
+        n = (day - anchor).days // cycle.in_days
+    while service_due_date(service, n) < day:
+        n += 1
+    while service_due_date(service, n - 1) >= day:
+        n -= 1
     return n
