@@ -13,6 +13,7 @@ from datetime import date
 import attrs
 
 from hostbill_core.model.catalogue import ProductType
+from hostbill_core.model.ids import ProductId
 from hostbill_core.model.services import Service
 from hostbill_core.renewal.sequence import ExpiryAction, ExpiryStep, RenewalSequence
 from hostbill_core.renewal.settings import RenewalContext
@@ -62,25 +63,27 @@ class Plan:
         later: the events of a later due date (invoice, reminders, due date) when invoicing
             continues while unpaid; empty otherwise.
         cutoff: the offset of the first step that cancels the service; nothing after it.
+        first: the smallest offset of ``current``; ``last`` the largest.
+        later_first: the smallest offset of ``later`` (0 when it is empty).
     """
 
     current: tuple[Entry, ...]
     later: tuple[Entry, ...]
     cutoff: int | None
+    first: int = attrs.field(init=False)
+    last: int = attrs.field(init=False)
+    later_first: int = attrs.field(init=False)
 
-    @property
-    def first(self) -> int:
-        """The smallest offset of ``current``."""
+    @first.default
+    def _first(self) -> int:
         return self.current[0].offset
 
-    @property
-    def last(self) -> int:
-        """The largest offset of ``current``."""
+    @last.default
+    def _last(self) -> int:
         return self.current[-1].offset
 
-    @property
-    def later_first(self) -> int:
-        """The smallest offset of ``later`` (0 when it is empty)."""
+    @later_first.default
+    def _later_first(self) -> int:
         return self.later[0].offset if self.later else 0
 
 
@@ -141,9 +144,20 @@ class Planner:
         self._sequence = sequence
         self._context = context
         self._plans: dict[tuple[ProductType | None, int, bool], Plan] = {}
+        self._by_product: dict[ProductId, Plan] = {}
 
     def plan(self, service: Service) -> Plan:
         """The plan for ``service``'s product type, lead time and invoicing switch."""
+        clients = self._context.clients
+        if not clients or service.client_id not in clients:
+            # No client override: the plan depends on the product alone (the common case).
+            plan = self._by_product.get(service.product_id)
+            if plan is None:
+                plan = self._by_product[service.product_id] = self._resolve(service)
+            return plan
+        return self._resolve(service)
+
+    def _resolve(self, service: Service) -> Plan:
         context = self._context
         product_type = context.product_types.get(service.product_id)
         client = context.clients.get(service.client_id)

@@ -5,7 +5,8 @@ the day sticks to the anchor's day, clamped to each month's end. A service with 
 ``billing_day`` on a month or year cycle sticks to that day instead (clamped the same way),
 in the months ``anchor + n × cycle``. Day and week cycles ignore the billing day.
 
->>> from datetime import date
+>>> from collections.abc import Iterable
+from datetime import date, timedelta
 >>> from hostbill_core.calendar import MONTHLY
 >>> from hostbill_core.model import Service, ServiceId, ClientId, ProductId, PlanId
 >>> s = Service(ServiceId("s1"), ClientId("c1"), ProductId("p1"), PlanId("m"), MONTHLY,
@@ -16,13 +17,20 @@ in the months ``anchor + n × cycle``. Day and week cycles ignore the billing da
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from hostbill_core.calendar import CycleUnit, add_months, due_date
 from hostbill_core.errors import ValidationError
 from hostbill_core.model.services import Service
 
-__all__ = ["due_index", "first_index_on_or_after", "service_due_date"]
+__all__ = [
+    "due_index",
+    "first_index_on_or_after",
+    "next_due_after",
+    "next_due_dates",
+    "service_due_date",
+]
 
 
 def service_due_date(service: Service, n: int) -> date:
@@ -79,3 +87,79 @@ def first_index_on_or_after(service: Service, day: date) -> int:
     while service_due_date(service, n - 1) >= day:
         n -= 1
     return n
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Enum class lookups are slow on a hot path: bind the members once.
+_DAY, _MONTH, _YEAR = CycleUnit.DAY, CycleUnit.MONTH, CycleUnit.YEAR
+
+
+def _clamp(year: int, month0: int, day: int) -> int:
+    # ``day`` clamped to the length of month ``month0`` (0-based) of ``year``.
+    if day <= 28:
+        return day
+    last = _MONTH_DAYS[month0]
+    if month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return day if day <= last else last
+
+
+def next_due_after(service: Service, after: date) -> date:
+    """The first date of ``service``'s series strictly after ``after``.
+
+    The same date as :func:`hostbill_core.calendar.next_due_date` (for a service without a
+    billing day), computed with integer month arithmetic and one clamp: the month index
+    ``anchor + n × cycle`` at or before ``after``'s month, or one cycle later when that date is
+    not after ``after``. Nothing is added to a previous due date. The billing run's hot path.
+
+    >>> from hostbill_core.calendar import MONTHLY
+    >>> from hostbill_core.model import Service, ServiceId, ClientId, ProductId, PlanId
+    >>> s = Service(ServiceId("s1"), ClientId("c1"), ProductId("p1"), PlanId("m"), MONTHLY,
+    ...             anchor=date(2011, 1, 31), next_due_date=date(2011, 1, 31))
+    >>> next_due_after(s, date(2011, 2, 28)), next_due_after(s, date(2011, 2, 27))
+    (datetime.date(2011, 3, 31), datetime.date(2011, 2, 28))
+    """
+    cycle = service.cycle
+    anchor = service.anchor
+    unit = cycle.unit
+    if unit is _MONTH or unit is _YEAR:
+        step = cycle.count if unit is _MONTH else 12 * cycle.count
+        day = service.billing_day or anchor.day
+        start = anchor.year * 12 + anchor.month - 1
+        target = after.year * 12 + after.month - 1
+        index = start + (target - start) // step * step
+        # index is at or before after's month; move one cycle on unless it is after ``after``.
+        if index < target or _clamp(after.year, after.month - 1, day) <= after.day:
+            index += step
+        year, month0 = divmod(index, 12)
+        return date(year, month0 + 1, _clamp(year, month0, day))
+    length = cycle.count if unit is _DAY else 7 * cycle.count
+    return anchor + timedelta(days=((after - anchor).days // length + 1) * length)
+
+
+def next_due_dates(services: Iterable[Service], after: date) -> list[date]:
+    """:func:`next_due_after` for many services at once: the billing run's batch form.
+
+    The same dates, one per service in order; what depends only on ``after`` is computed once.
+    """
+    target = after.year * 12 + after.month - 1
+    after_day = after.day
+    after_last = _clamp(after.year, after.month - 1, 31)
+    out: list[date] = []
+    append = out.append
+    for service in services:
+        cycle = service.cycle
+        unit = cycle.unit
+        if unit is not _MONTH and unit is not _YEAR:
+            append(next_due_after(service, after))
+            continue
+        anchor = service.anchor
+        step = cycle.count if unit is _MONTH else 12 * cycle.count
+        day = service.billing_day or anchor.day
+        start = anchor.year * 12 + anchor.month - 1
+        index = start + (target - start) // step * step
+        if index < target or (day if day < after_last else after_last) <= after_day:
+            index += step
+        year, month0 = divmod(index, 12)
+        append(date(year, month0 + 1, day if day <= 28 else _clamp(year, month0, day)))
+    return out
