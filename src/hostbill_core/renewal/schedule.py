@@ -5,8 +5,7 @@ the day sticks to the anchor's day, clamped to each month's end. A service with 
 ``billing_day`` on a month or year cycle sticks to that day instead (clamped the same way),
 in the months ``anchor + n × cycle``. Day and week cycles ignore the billing day.
 
->>> from collections.abc import Iterable
-from datetime import date, timedelta
+>>> from datetime import date
 >>> from hostbill_core.calendar import MONTHLY
 >>> from hostbill_core.model import Service, ServiceId, ClientId, ProductId, PlanId
 >>> s = Service(ServiceId("s1"), ClientId("c1"), ProductId("p1"), PlanId("m"), MONTHLY,
