@@ -40,6 +40,8 @@ from hostbill_core.renewal.renew import (
 from hostbill_core.renewal.schedule import (
     due_index,
     first_index_on_or_after,
+    next_due_after,
+    next_due_dates,
     service_due_date,
 )
 from hostbill_core.renewal.sequence import (
@@ -102,6 +104,8 @@ __all__ = [
     "first_index_on_or_after",
     "lifecycle_calendar",
     "mark_fraud",
+    "next_due_after",
+    "next_due_dates",
     "quote_domain_renewals",
     "renew_on_payment",
     "service_due_date",
