@@ -216,3 +216,25 @@ def test_renewing_early_never_loses_days(expiry: date, early: int, years: int) -
     before = quote(DomainRenewal(s, years), today=expiry - timedelta(days=early)).lines[0]
     assert before.new_expiry == on_day
     assert (before.new_expiry - expiry).days >= 365 * years
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("grace_days", -1), ("redemption_days", 366), ("max_years", 0)]
+)
+def test_terms_out_of_range_are_refused(field: str, value: int) -> None:
+    with pytest.raises(ValidationError) as info:
+        DomainTerms(**{field: value})  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_request_day_must_be_a_date() -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(ValidationError):
+        DomainRenewalRequest((), datetime(2024, 3, 1, tzinfo=UTC))
+
+
+def test_expiry_day_itself_is_in_grace() -> None:
+    # On the expiry date the domain has expired: grace, 0 days until expiry.
+    line = quote(DomainRenewal(domain("a", TODAY), 1)).lines[0]
+    assert (line.state, line.days_until_expiry) == (DomainState.GRACE, 0)

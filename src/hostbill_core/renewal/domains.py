@@ -6,6 +6,7 @@ price:
 
 - The new expiry is the current expiry plus the years (a calendar year clamps 29 February to
   28 February), never today plus the years: renewing early loses no days.
+- A domain is active before its expiry date and expired from that date on.
 - Expired but within the grace period (``grace_days`` from the expiry), it renews from the old
   expiry at the normal price.
 - In the redemption period that follows (``redemption_days``), the restore fee is added.
