@@ -172,3 +172,20 @@ def test_reseller_counts_transacting_customers_and_sums_run_rates_per_currency()
 
 def test_from_minor_round_trip_of_run_rate() -> None:
     assert monthly_run_rate([], "BHD") == from_minor(0, "BHD")
+
+
+CYCLES = st.sampled_from([M(1), M(3), M(6), Y(1), Y(2), Y(3), D(30), D(1), W(2)])
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**7), CYCLES, st.booleans()), max_size=15))
+def test_run_rate_is_the_once_rounded_sum_of_exact_monthly_amounts(
+    rows: list[tuple[int, BillingCycle, bool]],
+) -> None:
+    charges = [RecurringCharge("s", from_minor(u, "USD"), c, a) for u, c, a in rows]
+    exact = sum((monthly_amount(c.price, c.cycle) for c in charges if c.active), Fraction(0))
+    rate = monthly_run_rate(charges, "USD")
+    # Rounded once, half up: within half a cent of the exact value, ties away from zero.
+    assert abs(Fraction(rate.amount) - exact) <= Fraction(1, 200)
+    from hostbill_core.invoicing.statistics import _round
+
+    assert rate == _round(exact, "USD", RoundingPolicy())

@@ -28,6 +28,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from operator import attrgetter
+from typing import Any
 
 import attrs
 from moneyed import Money
@@ -239,18 +240,32 @@ def group_items(
     if any(map(attrgetter("group_id"), batch)):
         for index, item in enumerate(batch):
             layout.check(index, item)
-    order = layout.sort_key() if layout.shown else attrgetter("due_date", "key")
+    order = _line_order(policy, layout)
     buckets: defaultdict[Hashable, list[BillableItem]] = defaultdict(list)
     for key, item in zip(map(_bucket_key(policy), batch), batch, strict=True):
         buckets[key].append(item)
     drafts: list[InvoiceDraft] = []
+    window = policy.merge_within_days
     for key in sorted(buckets):  # type: ignore[type-var]
         bucket = buckets[key]
         if len(bucket) > 1:
             bucket.sort(key=order)
-        for run in _runs(bucket, policy.merge_within_days):
-            drafts.append(_draft(run, layout))
+        if window or layout.shown:
+            drafts.extend(_draft(run, layout) for run in _runs(bucket, window))
+        else:  # the common case, kept lean: one draft per bucket, no group headings
+            first = bucket[0]
+            drafts.append(
+                InvoiceDraft(first.client_id, first.currency, first.due_date, tuple(bucket))
+            )
     return GroupingResult(tuple(drafts), policy)
+
+
+def _line_order(policy: GroupingPolicy, layout: GroupLayout) -> Callable[[BillableItem], Any]:
+    if layout.shown:
+        return layout.sort_key()
+    if GroupKey.DUE_DATE in policy.keys and not policy.merge_within_days:
+        return attrgetter("key")  # one due date per bucket: the natural key orders the lines
+    return attrgetter("due_date", "key")
 
 
 def _check_unique(batch: Sequence[BillableItem]) -> None:

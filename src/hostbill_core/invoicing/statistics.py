@@ -25,6 +25,7 @@ import decimal
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 from moneyed import Money
@@ -34,7 +35,7 @@ from hostbill_core.errors import CurrencyMismatchError
 from hostbill_core.model.ids import ClientId, ServiceId
 from hostbill_core.model.invoices import Invoice, InvoiceStatus
 from hostbill_core.model.ledger import CreditEntry, Payment
-from hostbill_core.money import RoundingPolicy, from_minor, minor_units, sum_money, zero
+from hostbill_core.money import RoundingPolicy, from_minor, minor_units, zero
 
 __all__ = [
     "MEAN_MONTH_DAYS",
@@ -94,12 +95,24 @@ def monthly_run_rate(
     Raises:
         CurrencyMismatchError: a charge in another currency.
     """
-    total = Fraction(0)
-    for charge in charges:
-        if charge.price.currency.code != currency:
-            raise CurrencyMismatchError(currency, charge.price.currency.code, charge.service_id)
-        if charge.active:
-            total += monthly_amount(charge.price, charge.cycle)
+    # Sum the exact prices per denominator (months, or days × 4800 / 146097), then divide:
+    # the same exact value as adding each monthly_amount, with one Fraction per cycle length.
+    by_months: dict[int, Decimal] = {}
+    by_days: dict[int, Decimal] = {}
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        for charge in charges:
+            price = charge.price
+            if price.currency.code != currency:
+                raise CurrencyMismatchError(currency, price.currency.code, charge.service_id)
+            if charge.active:
+                cycle = charge.cycle
+                sums, length = (
+                    (by_months, cycle.in_months) if cycle.is_calendar else (by_days, cycle.in_days)
+                )
+                sums[length] = sums.get(length, Decimal(0)) + price.amount
+    total = sum((Fraction(v) / n for n, v in by_months.items()), Fraction(0))
+    total += sum((Fraction(v) * MEAN_MONTH_DAYS / n for n, v in by_days.items()), Fraction(0))
     return _round(total, currency, policy or RoundingPolicy())
 
 
@@ -146,6 +159,36 @@ class ClientStatistics:
 _UNPAID = (InvoiceStatus.UNPAID, InvoiceStatus.COLLECTIONS)
 
 
+def _sum(amounts: Iterable[Money], code: str, context: str) -> Decimal:
+    total = Decimal(0)
+    for money in amounts:
+        if money.currency.code != code:
+            raise CurrencyMismatchError(code, money.currency.code, context)
+        total += money.amount
+    return total
+
+
+def _invoice_figures(invoices: Iterable[Invoice], code: str) -> dict[InvoiceStatus, list[Any]]:
+    # status → [count, exact sum]: totals, except balance due for unpaid invoices.
+    figures: dict[InvoiceStatus, list[Any]] = {}
+    for invoice in invoices:
+        if invoice.currency != code:
+            raise CurrencyMismatchError(code, invoice.currency, f"invoice {invoice.id}")
+        amount = Decimal(0)
+        for line in invoice.lines:
+            amount += line.amount.amount
+            for tax in line.taxes:
+                amount += tax.amount.amount
+        status = invoice.status
+        if status in _UNPAID:
+            amount -= invoice.credit_applied.amount + invoice.amount_paid.amount
+            status = InvoiceStatus.UNPAID
+        entry = figures.setdefault(status, [0, Decimal(0)])
+        entry[0] += 1
+        entry[1] += amount
+    return figures
+
+
 def client_statistics(
     activity: ClientActivity, policy: RoundingPolicy | None = None
 ) -> ClientStatistics:
@@ -155,35 +198,38 @@ def client_statistics(
         CurrencyMismatchError: an invoice, payment, entry or charge in another currency.
     """
     code = activity.currency
-    for invoice in activity.invoices:
-        if invoice.currency != code:
-            raise CurrencyMismatchError(code, invoice.currency, f"invoice {invoice.id}")
-    paid = [i for i in activity.invoices if i.status is InvoiceStatus.PAID]
-    unpaid = [i for i in activity.invoices if i.status in _UNPAID]
-    cancelled = [i for i in activity.invoices if i.status is InvoiceStatus.CANCELLED]
-    received = sum_money((p.amount for p in activity.payments), code)
-    refunded = sum_money((p.refunded for p in activity.payments), code)
-    fees = sum_money((p.fees for p in activity.payments), code)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        figures = _invoice_figures(activity.invoices, code)
+        received = _sum((p.amount for p in activity.payments), code, "payments")
+        refunded = _sum((p.refunded for p in activity.payments), code, "refunds")
+        fees = _sum((p.fees for p in activity.payments), code, "fees")
+        credit = _sum((e.amount for e in activity.credit_entries), code, "credit")
     rate = monthly_run_rate(activity.charges, code, policy)
     active = any(c.active for c in activity.charges)
     income = received - refunded
+    none = [0, Decimal(0)]
+    paid, unpaid, cancelled = (
+        figures.get(s, none)
+        for s in (InvoiceStatus.PAID, InvoiceStatus.UNPAID, InvoiceStatus.CANCELLED)
+    )
     return ClientStatistics(
         client_id=activity.client_id,
         currency=code,
-        income=income,
-        fees=fees,
-        paid_count=len(paid),
-        paid_total=sum_money((i.total for i in paid), code),
-        unpaid_count=len(unpaid),
-        unpaid_total=sum_money((i.balance_due for i in unpaid), code),
-        cancelled_count=len(cancelled),
-        cancelled_total=sum_money((i.total for i in cancelled), code),
-        credit_balance=sum_money((e.amount for e in activity.credit_entries), code),
+        income=Money(income, code),
+        fees=Money(fees, code),
+        paid_count=paid[0],
+        paid_total=Money(paid[1], code),
+        unpaid_count=unpaid[0],
+        unpaid_total=Money(unpaid[1], code),
+        cancelled_count=cancelled[0],
+        cancelled_total=Money(cancelled[1], code),
+        credit_balance=Money(credit, code),
         monthly_run_rate=rate,
         transacting=active or rate.amount > 0,
         explanation=(
-            f"income {received.amount} − refunds {refunded.amount} = {income.amount} {code} "
-            f"(fees {fees.amount} apart); run rate {rate.amount}/month"
+            f"income {received} − refunds {refunded} = {income} {code} "
+            f"(fees {fees} apart); run rate {rate.amount}/month"
         ),
     )
 
