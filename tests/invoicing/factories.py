@@ -15,6 +15,7 @@ from hostbill_core.model import (
     InvoiceLine,
     InvoiceStatus,
     LineKind,
+    ServiceGroup,
     ServiceGroupId,
     ServiceId,
     TaxAmount,
@@ -91,11 +92,32 @@ def invoice(
     )
 
 
+#: Per client: a shown group of s2 then s1, and a hidden group of s3 (see ``items``).
+GROUPS = tuple(
+    group
+    for client in ("c1", "c2", "c3")
+    for group in (
+        ServiceGroup(
+            ServiceGroupId(f"g-{client}"),
+            ClientId(client),
+            "Web",
+            service_ids=(ServiceId(f"{client}-s2"), ServiceId(f"{client}-s1")),
+        ),
+        ServiceGroup(
+            ServiceGroupId(f"h-{client}"),
+            ClientId(client),
+            "Lab",
+            service_ids=(ServiceId(f"{client}-s3"),),
+            show_on_invoice=False,
+        ),
+    )
+)
+
 CURRENCIES = st.sampled_from(["USD", "EUR", "JPY", "BHD"])
 
 
 @st.composite
-def items(draw: st.DrawFn, max_size: int = 30) -> list[BillableItem]:
+def items(draw: st.DrawFn, max_size: int = 15) -> list[BillableItem]:
     """Distinct-key items of 1–3 clients, 1–2 currencies, a few due dates and contacts."""
     count = draw(st.integers(0, max_size))
     result = []
@@ -104,16 +126,21 @@ def items(draw: st.DrawFn, max_size: int = 30) -> list[BillableItem]:
         units = draw(st.integers(-5_000, 100_000))
         tax_units = draw(st.integers(0, 20_000))
         service = draw(st.sampled_from([None, "s1", "s2", "s3"]))
+        client = draw(st.sampled_from(["c1", "c2", "c3"]))
+        group = None
+        if service is not None and draw(st.booleans()):
+            group = f"h-{client}" if service == "s3" else f"g-{client}"
         result.append(
             BillableItem(
-                client_id=ClientId(draw(st.sampled_from(["c1", "c2", "c3"]))),
+                client_id=ClientId(client),
                 currency=currency,
                 due_date=DAY + timedelta(days=draw(st.integers(0, 20))),
                 description=f"item {n}",
                 amount=from_minor(units, currency),
                 kind=LineKind.RENEWAL,
                 key=natural_key(LineKind.RENEWAL, f"i{n}"),
-                service_id=ServiceId(service) if service else None,
+                service_id=ServiceId(f"{client}-{service}") if service else None,
+                group_id=ServiceGroupId(group) if group else None,
                 taxes=(TaxAmount("VAT", Decimal("0.1"), from_minor(tax_units, currency)),),
                 billing_contact_id=draw(st.sampled_from([None, "k1", "k2"])),  # type: ignore[arg-type]
             )

@@ -240,3 +240,15 @@ def test_the_balance_always_equals_the_sum_of_its_ledger(
         total = sum((e.amount.amount for e in ledger.entries), Decimal(0))
         assert ledger.balance.amount == total
         assert allow_negative or ledger.balance.amount >= 0
+
+
+def test_credit_is_applied_on_issue_only_when_the_setting_is_on() -> None:
+    from hostbill_core.invoicing.credit import apply_credit_on_issue
+
+    bill, request = invoice("i1", "10.00"), CreditRequest("e9", AT, "system")
+    off = apply_credit_on_issue(
+        ledger_with("4.00"), bill, request, NUMBERING, CreditSettings(auto_apply=False)
+    )
+    assert (off.applied, off.invoice, off.entry) == (usd("0"), bill, None)
+    on = apply_credit_on_issue(ledger_with("4.00"), bill, request, NUMBERING, CreditSettings())
+    assert on.invoice.balance_due == usd("6.00")

@@ -11,6 +11,7 @@ from hostbill_core.model import InvoiceStatus, ServiceGroup
 from hostbill_core.money import sum_money, to_minor, to_money
 
 from .factories import DAY, item, items, usd
+from .factories import GROUPS as ALL_GROUPS
 
 GROUPS = (
     ServiceGroup("g-web", "c1", "Web sites", service_ids=("s2", "s1")),
@@ -187,7 +188,7 @@ POLICIES = st.sampled_from(
 def test_grouping_conserves_every_item_and_minor_unit(
     batch: list[BillableItem], policy: GroupingPolicy
 ) -> None:
-    drafts = group_items(batch, policy).drafts
+    drafts = group_items(batch, policy, ALL_GROUPS).drafts
     assert sorted(k for d in drafts for k in d.keys) == sorted(i.key for i in batch)
     for code in ("USD", "JPY"):
         invoiced = [d.to_invoice("i").total for d in drafts if d.currency == code]
@@ -202,11 +203,11 @@ def test_grouping_conserves_every_item_and_minor_unit(
 def test_grouping_is_deterministic_and_idempotent(
     batch: list[BillableItem], policy: GroupingPolicy, rnd: object
 ) -> None:
-    first = group_items(batch, policy)
+    first = group_items(batch, policy, ALL_GROUPS)
     shuffled = list(batch)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
-    assert group_items(shuffled, policy) == first
-    again = group_items([i for d in first.drafts for i in d.items], policy)
+    assert group_items(shuffled, policy, ALL_GROUPS) == first
+    again = group_items([i for d in first.drafts for i in d.items], policy, ALL_GROUPS)
     assert again == first
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "CurrencyChangeRequest",
     "Numbering",
     "apply_credit",
+    "apply_credit_on_issue",
     "change_currency",
     "post",
 ]
@@ -226,6 +227,23 @@ def apply_credit(
     partial = "" if applied == invoice.balance_due else " (partial)"
     text = f"credit {applied.amount} {ledger.currency} applied{partial}; {change.explanation}"
     return CreditApplication(posting.ledger, change.invoice, entry, applied, text)
+
+
+def apply_credit_on_issue(
+    ledger: CreditLedger,
+    invoice: Invoice,
+    request: CreditRequest,
+    numbering: Numbering,
+    settings: CreditSettings,
+) -> CreditApplication:
+    """Apply credit to a newly issued invoice when the client's settings say so.
+
+    With ``settings.auto_apply`` off, nothing changes; otherwise as :func:`apply_credit`.
+    """
+    if not settings.auto_apply:
+        text = "credit not applied automatically (setting off)"
+        return CreditApplication(ledger, invoice, None, zero(ledger.currency), text)
+    return apply_credit(ledger, invoice, request, numbering)
 
 
 @attrs.frozen

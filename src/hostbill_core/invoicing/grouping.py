@@ -136,19 +136,31 @@ class GroupingPolicy:
 
 @attrs.frozen
 class InvoiceDraft:
-    """The items of one future invoice, in line order.
+    """The items of one future invoice, in line order (built by :func:`group_items`).
 
     Attributes:
-        due_date: the earliest due date of the items.
-        items: the items, in invoice line order.
+        items: the items (one or more, one client and currency), in invoice line order,
+            which starts with the earliest due date.
         titles: (group id, name) of every shown service group on the draft.
     """
 
-    client_id: ClientId
-    currency: str
-    due_date: date
     items: tuple[BillableItem, ...]
     titles: tuple[tuple[ServiceGroupId, str], ...] = ()
+
+    @property
+    def client_id(self) -> ClientId:
+        """The client billed."""
+        return self.items[0].client_id
+
+    @property
+    def currency(self) -> str:
+        """The currency of every item."""
+        return self.items[0].currency
+
+    @property
+    def due_date(self) -> date:
+        """The earliest due date of the items: the invoice's due date."""
+        return self.items[0].due_date
 
     @cached_property
     def lines(self) -> tuple[InvoiceLine, ...]:
@@ -253,10 +265,7 @@ def group_items(
         if window or layout.shown:
             drafts.extend(_draft(run, layout) for run in _runs(bucket, window))
         else:  # the common case, kept lean: one draft per bucket, no group headings
-            first = bucket[0]
-            drafts.append(
-                InvoiceDraft(first.client_id, first.currency, first.due_date, tuple(bucket))
-            )
+            drafts.append(InvoiceDraft(tuple(bucket)))
     return GroupingResult(tuple(drafts), policy)
 
 
@@ -304,9 +313,8 @@ def _runs(bucket: list[BillableItem], window: int | None) -> Iterable[list[Billa
 
 
 def _draft(run: list[BillableItem], layout: GroupLayout) -> InvoiceDraft:
-    first = run[0]
     titles: tuple[tuple[ServiceGroupId, str], ...] = ()
     if layout.shown:
         present = {i.group_id for i in run if i.group_id is not None and layout.shows(i.group_id)}
         titles = tuple(sorted((g, layout.shown[g].name) for g in present))
-    return InvoiceDraft(first.client_id, first.currency, first.due_date, tuple(run), titles)
+    return InvoiceDraft(tuple(run), titles)
