@@ -98,6 +98,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except HostbillError as error:
         sys.stderr.write(f"hostbill-core: {error}\n")
         return 2
+    except BrokenPipeError:  # the reader (e.g. `head`) left early: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,3 +56,14 @@ def test_duplicate_natural_key_leaves_the_transaction_usable() -> None:
     with store.unit_of_work() as uow:
         assert [i.id for i in uow.invoices.list()] == ["invoice-1"]
         assert uow.clients.find("client-1") is not None
+
+
+def test_amount_column_is_exact_text() -> None:
+    from hostbill_core.testing.contract import sample_invoice
+
+    store = SqliteStore(":memory:")
+    with store.unit_of_work() as uow:
+        uow.invoices.add(sample_invoice())
+        uow.commit()
+    row = store._connection.execute("SELECT amount, currency, due FROM aggregates").fetchone()
+    assert row == ("10.00", "EUR", "2026-02-28")

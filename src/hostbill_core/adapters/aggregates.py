@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import attrs
+from moneyed import Money
 
 from hostbill_core.model import (
     Client,
@@ -26,7 +27,7 @@ from hostbill_core.model import (
     ServiceGroup,
 )
 
-__all__ = ["KINDS", "AggregateKind"]
+__all__ = ["KINDS", "AggregateKind", "id_version"]
 
 
 def _no_keys(_item: Any) -> tuple[str, ...]:
@@ -45,6 +46,21 @@ def _client(item: Any) -> str | None:
     return str(item.client_id)
 
 
+def _no_amount(_item: Any) -> Money | None:
+    return None
+
+
+def id_version(kind: AggregateKind, item: Any) -> tuple[str, int]:
+    """The id and version of ``item``, checked to be of the kind's class.
+
+    Raises:
+        TypeError: ``item`` is not an instance of ``kind.cls``.
+    """
+    if not isinstance(item, kind.cls):
+        raise TypeError(f"{kind.name} repository stores {kind.cls.__name__}")
+    return str(item.id), int(item.version)
+
+
 @attrs.frozen
 class AggregateKind:
     """How one kind of aggregate is stored.
@@ -55,6 +71,8 @@ class AggregateKind:
         client_id: the owning client's id, indexed for ``list(client_id=…)``.
         due: the date indexed for ``list(due_by=…)``.
         keys: the natural keys no other aggregate of the kind may hold.
+        amount: the amount stored in its own exact-decimal column for reports in SQL (an
+            invoice's total, a payment's amount, a credit entry's signed amount).
     """
 
     name: str
@@ -62,6 +80,7 @@ class AggregateKind:
     client_id: Callable[[Any], str | None] = _no_client
     due: Callable[[Any], date | None] = _no_due
     keys: Callable[[Any], tuple[str, ...]] = _no_keys
+    amount: Callable[[Any], Money | None] = _no_amount
 
 
 def _invoice_keys(invoice: Invoice) -> tuple[str, ...]:
@@ -92,9 +111,18 @@ KINDS: dict[str, AggregateKind] = {
     ),
     "orders": AggregateKind("order", Order, client_id=_client),
     "invoices": AggregateKind(
-        "invoice", Invoice, client_id=_client, due=lambda i: i.due_date, keys=_invoice_keys
+        "invoice",
+        Invoice,
+        client_id=_client,
+        due=lambda i: i.due_date,
+        keys=_invoice_keys,
+        amount=lambda i: i.total,
     ),
-    "payments": AggregateKind("payment", Payment, client_id=_client, keys=_payment_keys),
-    "credit": AggregateKind("credit_entry", CreditEntry, client_id=_client),
-    "quotes": AggregateKind("quote", Quote, client_id=_client),
+    "payments": AggregateKind(
+        "payment", Payment, client_id=_client, keys=_payment_keys, amount=lambda p: p.amount
+    ),
+    "credit": AggregateKind(
+        "credit_entry", CreditEntry, client_id=_client, amount=lambda c: c.amount
+    ),
+    "quotes": AggregateKind("quote", Quote, client_id=_client, amount=lambda q: q.total),
 }

@@ -26,7 +26,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
-from hostbill_core.adapters.aggregates import KINDS, AggregateKind
+from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
     Client,
@@ -142,7 +142,7 @@ class _MemoryRepository(Generic[T]):
 
     def add(self, item: T) -> T:
         """Store a new aggregate at version 1."""
-        id, version = self._id_version(item)
+        id, version = id_version(self._kind, item)
         if version != 0:
             raise ConflictError(
                 self._kind.name, id, f"a new aggregate has version 0, not {version}"
@@ -156,9 +156,9 @@ class _MemoryRepository(Generic[T]):
 
     def save(self, item: T) -> T:
         """Store a changed aggregate whose version is the stored one."""
-        id, version = self._id_version(item)
+        id, version = id_version(self._kind, item)
         current = self.get(id)
-        stored_version = self._id_version(current)[1]
+        stored_version = id_version(self._kind, current)[1]
         if version != stored_version:
             raise ConflictError(
                 self._kind.name,
@@ -195,11 +195,6 @@ class _MemoryRepository(Generic[T]):
                 continue
             found.append(item)
         return tuple(found)
-
-    def _id_version(self, item: Any) -> tuple[str, int]:
-        if not isinstance(item, self._kind.cls):
-            raise TypeError(f"{self._kind.name} repository stores {self._kind.cls.__name__}")
-        return str(item.id), int(item.version)
 
     def check_against_store(self) -> None:
         """Raise ConflictError when the store changed under this unit of work's writes."""

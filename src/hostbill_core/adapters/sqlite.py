@@ -40,7 +40,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
-from hostbill_core.adapters.aggregates import KINDS, AggregateKind
+from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
     Client,
@@ -69,6 +69,8 @@ _MIGRATIONS: tuple[str, ...] = (
         id TEXT NOT NULL,
         client_id TEXT,
         due TEXT,
+        amount TEXT,
+        currency TEXT,
         version INTEGER NOT NULL,
         data TEXT NOT NULL,
         PRIMARY KEY (kind, id)
@@ -212,25 +214,34 @@ class _SqliteRepository(Generic[T]):
                 owner = self.owner_of_key(key)
                 raise ConflictError(kind, key, f"natural key already held by {owner}") from None
 
-    def _columns(self, item: T) -> tuple[str | None, str | None]:
-        due = self._kind.due(item)
-        return self._kind.client_id(item), None if due is None else due.isoformat()
+    def _columns(self, item: T) -> tuple[str | None, ...]:
+        """client_id, due, amount, currency: the indexed and reporting columns, as text.
+
+        SQLite has no exact decimal type: amounts are stored as their exact decimal text.
+        """
+        due, amount = self._kind.due(item), self._kind.amount(item)
+        return (
+            self._kind.client_id(item),
+            None if due is None else due.isoformat(),
+            None if amount is None else str(amount.amount),
+            None if amount is None else amount.currency.code,
+        )
 
     def add(self, item: T) -> T:
         """Store a new aggregate at version 1."""
-        id, version = _id_version(self._kind, item)
+        id, version = id_version(self._kind, item)
         if version != 0:
             raise ConflictError(
                 self._kind.name, id, f"a new aggregate has version 0, not {version}"
             )
         stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
-        client_id, due = self._columns(stored)
         with self._savepoint():
             try:
                 self._db.execute(
-                    "INSERT INTO aggregates (kind, id, client_id, due, version, data) "
-                    "VALUES (?, ?, ?, ?, 1, ?)",
-                    (self._kind.name, id, client_id, due, self._dump(stored)),
+                    "INSERT INTO aggregates "
+                    "(kind, id, client_id, due, amount, currency, version, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                    (self._kind.name, id, *self._columns(stored), self._dump(stored)),
                 )
             except sqlite3.IntegrityError:
                 raise ConflictError(
@@ -241,21 +252,27 @@ class _SqliteRepository(Generic[T]):
 
     def save(self, item: T) -> T:
         """Store a changed aggregate whose version is the stored one."""
-        id, version = _id_version(self._kind, item)
+        id, version = id_version(self._kind, item)
         stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
-        client_id, due = self._columns(stored)
         with self._savepoint():
             cursor = self._db.execute(
-                "UPDATE aggregates SET client_id = ?, due = ?, version = ?, data = ? "
-                "WHERE kind = ? AND id = ? AND version = ?",
-                (client_id, due, version + 1, self._dump(stored), self._kind.name, id, version),
+                "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
+                "version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
+                (
+                    *self._columns(stored),
+                    version + 1,
+                    self._dump(stored),
+                    self._kind.name,
+                    id,
+                    version,
+                ),
             )
             if cursor.rowcount != 1:
                 current = self.get(id)
                 raise ConflictError(
                     self._kind.name,
                     id,
-                    f"stale save: stored version is {_id_version(self._kind, current)[1]}, "
+                    f"stale save: stored version is {id_version(self._kind, current)[1]}, "
                     f"the save carried {version}; reload and retry",
                 )
             self._write_keys(id, stored)
@@ -283,12 +300,6 @@ class _SqliteRepository(Generic[T]):
             params.append(due_by.isoformat())
         rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
         return tuple(self._load(data, version) for data, version in rows)
-
-
-def _id_version(kind: AggregateKind, item: Any) -> tuple[str, int]:
-    if not isinstance(item, kind.cls):
-        raise TypeError(f"{kind.name} repository stores {kind.cls.__name__}")
-    return str(item.id), int(item.version)
 
 
 class _SqliteNumbers:
