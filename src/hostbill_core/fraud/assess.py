@@ -93,15 +93,22 @@ def assess(context: FraudContext, config: FraudConfig | None = None) -> Assessme
         return Assessment(order.id, 0, 0, Decision.ACCEPT, (), config.thresholds, (), skipped)
     found: list[Contribution] = []
     for signal in config.signals:
-        found.extend(signal.evaluate(context))
-    raw = sum(c.points for c in found)
+        found += signal.evaluate(context)
+    raw = sum([c.points for c in found])
     score = 0 if raw < 0 else min(raw, 100)
     decision = config.thresholds.decide(score)
-    forced = tuple(rule for rule in config.hard_rules if any(rule.matches(c) for c in found))
+    forced = _forced(config.hard_rules, found)
     for rule in forced:
         decision = Decision.most_severe(decision, rule.decision)
-    found.sort(key=_weight)
+    if len(found) > 1:
+        found.sort(key=_weight)
     return Assessment(order.id, score, raw, decision, tuple(found), config.thresholds, forced)
+
+
+def _forced(rules: tuple[HardRule, ...], found: list[Contribution]) -> tuple[HardRule, ...]:
+    if not rules or not found:
+        return ()
+    return tuple(rule for rule in rules if any(rule.matches(c) for c in found))
 
 
 def skip_reason(context: FraudContext, skip: SkipRules) -> str:

@@ -87,10 +87,16 @@ class HardRule:
 
     match: str = attrs.field(validator=_rule_name)
     decision: Decision = attrs.field(validator=_forcing)
+    _prefix: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # A signal name also matches "<signal>.<part>"; a full name matches only itself.
+        object.__setattr__(self, "_prefix", "" if "." in self.match else f"{self.match}.")
 
     def matches(self, contribution: Contribution) -> bool:
         """True when ``contribution`` is named ``match`` or belongs to signal ``match``."""
-        return self.match in (contribution.name, contribution.signal)
+        name = contribution.name
+        return name == self.match or (bool(self._prefix) and name.startswith(self._prefix))
 
     @property
     def signal(self) -> str:

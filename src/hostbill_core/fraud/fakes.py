@@ -56,7 +56,8 @@ class InMemoryOrderHistory:
 
     def __init__(self, entries: Iterable[PastOrder] = ()) -> None:
         self.records: dict[OrderId, PastOrder] = {}
-        self._index: dict[tuple[HistoryKey, str], list[tuple[datetime, OrderId]]] = {}
+        # keyed by (key.value, value): str keys hash faster than enum members
+        self._index: dict[tuple[str, str], list[tuple[datetime, OrderId]]] = {}
         for entry in entries:
             self.record(entry)
 
@@ -66,7 +67,7 @@ class InMemoryOrderHistory:
         """Orders with ``key == value`` placed strictly before ``before``, oldest first."""
         if not value:
             return ()
-        rows = self._index.get((key, value))
+        rows = self._index.get((key.value, value))
         if not rows:
             return ()
         end = bisect.bisect_left(rows, (before,))
@@ -81,7 +82,7 @@ class InMemoryOrderHistory:
         for kind in HistoryKey:
             value = entry.key(kind)
             if value:
-                bisect.insort(self._index.setdefault((kind, value), []), _row(entry))
+                bisect.insort(self._index.setdefault((kind.value, value), []), _row(entry))
 
     def set_status(self, order_id: OrderId, status: OrderStatus) -> None:
         """Change a recorded order's status.
@@ -98,7 +99,7 @@ class InMemoryOrderHistory:
         for kind in HistoryKey:
             value = entry.key(kind)
             if value:
-                self._index[(kind, value)].remove(_row(entry))
+                self._index[(kind.value, value)].remove(_row(entry))
 
 
 def _row(entry: PastOrder) -> tuple[datetime, OrderId]:

@@ -56,10 +56,18 @@ def _extra_disposable(value: Iterable[str]) -> frozenset[str]:
     return _domains("extra_disposable", value)
 
 
-def _suffixes(domain: str) -> list[str]:
-    """``a.b.example.com`` → ``[a.b.example.com, b.example.com, example.com, com]``."""
-    parts = domain.split(".")
-    return [".".join(parts[i:]) for i in range(len(parts))]
+def _listed(domain: str, listed: frozenset[str]) -> str:
+    """The listed domain that ``domain`` is or belongs to, or ``""``.
+
+    ``a.b.example.com`` is checked as itself, ``b.example.com``, ``example.com`` and ``com``.
+    """
+    while True:
+        if domain in listed:
+            return domain
+        dot = domain.find(".")
+        if dot < 0:
+            return ""
+        domain = domain[dot + 1 :]
 
 
 @attrs.frozen
@@ -94,13 +102,12 @@ class EmailDomainSignal:
     def evaluate(self, context: FraudContext) -> tuple[Contribution, ...]:
         """At most one contribution: disposable, else free."""
         domain = context.email.rpartition("@")[2]
-        suffixes = _suffixes(domain)
-        for listed in suffixes:
-            if listed in self._disposable:
-                return (self._found("disposable", self.disposable_points, domain, listed),)
-        for listed in suffixes:
-            if listed in self._free:
-                return (self._found("free", self.free_points, domain, listed),)
+        listed = _listed(domain, self._disposable)
+        if listed:
+            return (self._found("disposable", self.disposable_points, domain, listed),)
+        listed = _listed(domain, self._free)
+        if listed:
+            return (self._found("free", self.free_points, domain, listed),)
         return ()
 
     def _found(self, kind: str, pts: int, domain: str, listed: str) -> Contribution:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import ClassVar
 
 import attrs
@@ -11,7 +10,23 @@ from hostbill_core.fraud.context import FraudContext
 from hostbill_core.fraud.contribution import Contribution
 from hostbill_core.fraud.signals.points import points
 
-__all__ = ["ExternalScoreSignal"]
+__all__ = ["ExternalScoreSignal", "scaled_points"]
+
+
+def scaled_points(score_ratio: tuple[int, int], pts: int) -> int:
+    """``score × pts / 100`` rounded half away from zero (ROUND_HALF_UP), exactly.
+
+    ``score_ratio`` is the score as ``(numerator, denominator)``, e.g.
+    ``Decimal("49.5").as_integer_ratio()``; integer arithmetic keeps the result exact and
+    independent of any decimal context.
+
+    >>> scaled_points((99, 1), 50), scaled_points((20, 1), 50), scaled_points((99, 1), -50)
+    (50, 10, -50)
+    """
+    numerator, denominator = score_ratio
+    top, bottom = abs(pts) * numerator, 100 * denominator
+    half_up = (2 * top + bottom) // (2 * bottom)
+    return half_up if pts >= 0 else -half_up
 
 
 @attrs.frozen
@@ -30,16 +45,14 @@ class ExternalScoreSignal:
         external = context.external
         if external is None:
             return ()
-        with localcontext(prec=40):  # exact whatever the caller's decimal context
-            exact = external.score * self.points / 100
-            pts = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        pts = scaled_points(external.score.as_integer_ratio(), self.points)
         reasons = "; ".join(external.reasons)
         return (
             Contribution(
                 self.name,
                 pts,
-                f"external risk score {external.score} of 99 × {self.points}/100 = {exact} "
-                f"→ {pts} (ROUND_HALF_UP)" + (f"; the service says: {reasons}" if reasons else ""),
+                f"external risk score {external.score} of 99 × {self.points}/100 → {pts} "
+                "(ROUND_HALF_UP)" + (f"; the service says: {reasons}" if reasons else ""),
                 (("score", str(external.score)), ("service_reasons", reasons)),
             ),
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 import attrs
 
 from hostbill_core.fraud.context import FraudContext
 from hostbill_core.fraud.contribution import Contribution
-from hostbill_core.fraud.ports import HistoryKey, PastOrder
+from hostbill_core.fraud.ports import PastOrder
 from hostbill_core.fraud.signals.points import points, positive
 from hostbill_core.model import OrderStatus
 
@@ -17,6 +16,25 @@ __all__ = ["ACCEPTED_STATUSES", "HistorySignal"]
 
 #: Statuses of an earlier order that count in a client's favour.
 ACCEPTED_STATUSES = frozenset({OrderStatus.ACTIVE, OrderStatus.COMPLETED})
+
+_REJECTED = OrderStatus.REJECTED
+_ACTIVE = OrderStatus.ACTIVE
+_COMPLETED = OrderStatus.COMPLETED
+
+
+class _Tally:
+    """Earlier orders of one kind (rejected or accepted), once each, and their keys."""
+
+    __slots__ = ("keys", "orders")
+
+    def __init__(self) -> None:
+        self.orders: dict[str, PastOrder] = {}
+        self.keys: list[str] = []
+
+    def add(self, past: PastOrder, key: str) -> None:
+        self.orders.setdefault(past.order_id, past)
+        if key not in self.keys:
+            self.keys.append(key)
 
 
 @attrs.frozen
@@ -44,36 +62,35 @@ class HistorySignal:
         earlier = context.earlier
         if not (earlier.by_client or earlier.by_email or earlier.by_ip or earlier.by_card):
             return ()
-        past = earlier.distinct()
-        rejected = [p for p in past if p.status is OrderStatus.REJECTED]
-        accepted = [p for p in past if p.status in ACCEPTED_STATUSES]
+        rejected, accepted = _Tally(), _Tally()
+        for key, orders in (
+            ("client", earlier.by_client),
+            ("email", earlier.by_email),
+            ("IP", earlier.by_ip),
+            ("card", earlier.by_card),
+        ):
+            for past in orders:
+                status = past.status
+                if status is _REJECTED:
+                    rejected.add(past, key)
+                elif status is _ACTIVE or status is _COMPLETED:  # ACCEPTED_STATUSES, unhashed
+                    accepted.add(past, key)
         found: list[Contribution] = []
-        if rejected:
-            found.append(self._found("rejected", self.rejected_points, rejected, context))
-        if accepted:
-            found.append(self._found("accepted", self.accepted_points, accepted, context))
+        if rejected.orders:
+            found.append(self._found("rejected", self.rejected_points, rejected))
+        if accepted.orders:
+            found.append(self._found("accepted", self.accepted_points, accepted))
         return tuple(found)
 
-    def _found(
-        self, kind: str, pts: int, orders: Sequence[PastOrder], context: FraudContext
-    ) -> Contribution:
-        counted = min(len(orders), self.max_counted)
-        cap = f", {counted} counted" if counted < len(orders) else ""
+    def _found(self, kind: str, pts: int, tally: _Tally) -> Contribution:
+        total = len(tally.orders)
+        counted = min(total, self.max_counted)
+        cap = f", {counted} counted" if counted < total else ""
         what = "rejected as fraud" if kind == "rejected" else "accepted"
         return Contribution(
             f"history.{kind}",
             pts * counted,
-            f"{len(orders)} earlier order(s) {what}{cap}, "
-            f"matched by {_matched_by(orders, context)}: {counted} × {pts}",
-            (("orders", ",".join(p.order_id for p in orders)), ("counted", counted)),
+            f"{total} earlier order(s) {what}{cap}, matched by {', '.join(tally.keys)}: "
+            f"{counted} × {pts}",
+            (("orders", ",".join(sorted(tally.orders))), ("counted", counted)),
         )
-
-
-def _matched_by(orders: Sequence[PastOrder], context: FraudContext) -> str:
-    ids = {p.order_id for p in orders}
-    keys = [
-        key.value
-        for key in HistoryKey
-        if any(p.order_id in ids for p in context.earlier.matching(key))
-    ]
-    return ", ".join(keys)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from bisect import bisect_left
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import attrs
@@ -10,12 +11,17 @@ import attrs
 from hostbill_core.errors import ValidationError
 from hostbill_core.fraud.context import FraudContext
 from hostbill_core.fraud.contribution import Contribution
-from hostbill_core.fraud.ports import HistoryKey
+from hostbill_core.fraud.ports import HistoryKey, PastOrder
 from hostbill_core.fraud.signals.points import points, positive
 
 __all__ = ["VelocitySignal"]
 
-_LABELS = {HistoryKey.IP: "IP", HistoryKey.EMAIL: "email", HistoryKey.CARD: "card"}
+# (key, contribution name, label in the reason)
+_KEYS = (
+    (HistoryKey.IP, "velocity.ip", "IP"),
+    (HistoryKey.EMAIL, "velocity.email", "email"),
+    (HistoryKey.CARD, "velocity.card", "card"),
+)
 
 
 def _window(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -29,13 +35,18 @@ def _window_text(window: timedelta) -> str:
     return f"{whole} h" if not rest else str(window)
 
 
+def _placed_at(past: PastOrder) -> datetime:
+    return past.placed_at
+
+
 @attrs.frozen
 class VelocitySignal:
     """Points per key (IP, email, card) with more than ``max_orders`` orders in the window.
 
     The count includes the order being assessed and every earlier order placed within
     ``window`` before it (``placed_at - window <= earlier < placed_at``), whatever their
-    outcome. Without a card fingerprint the card key is silent.
+    outcome. Without a card fingerprint the card key is silent. The earlier orders are
+    found by bisection, relying on the history answering oldest first (the port's contract).
 
     Attributes:
         window: how far back to count, a positive ``timedelta``.
@@ -48,34 +59,40 @@ class VelocitySignal:
     ip_points: int = attrs.field(default=15, validator=points)
     email_points: int = attrs.field(default=15, validator=points)
     card_points: int = attrs.field(default=20, validator=points)
+    _text: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_text", _window_text(self.window))
 
     def evaluate(self, context: FraudContext) -> tuple[Contribution, ...]:
         """``velocity.ip``, ``velocity.email`` and ``velocity.card``, each when exceeded."""
         since = context.order.placed_at - self.window
+        earlier = context.earlier
         found: list[Contribution] = []
-        for key, pts in (
-            (HistoryKey.IP, self.ip_points),
-            (HistoryKey.EMAIL, self.email_points),
-            (HistoryKey.CARD, self.card_points),
-        ):
-            earlier = context.earlier.matching(key)
-            if len(earlier) < self.max_orders:
+        for key, name, label in _KEYS:
+            orders = earlier.matching(key)
+            if len(orders) < self.max_orders:
                 continue
-            count = 1 + sum(1 for past in earlier if past.placed_at >= since)
+            count = 1 + len(orders) - bisect_left(orders, since, key=_placed_at)
             if count > self.max_orders:
-                found.append(self._found(key, pts, count, context))
+                value = _value(key, context)
+                found.append(
+                    Contribution(
+                        name,
+                        self._points(key),
+                        f"{count} orders from {label} {value} within {self._text} "
+                        f"(at most {self.max_orders} allowed)",
+                        ((label.lower(), value), ("orders", count)),
+                    )
+                )
         return tuple(found)
 
-    def _found(self, key: HistoryKey, pts: int, count: int, context: FraudContext) -> Contribution:
-        value = _value(key, context)
-        label = _LABELS[key]
-        return Contribution(
-            f"velocity.{key.value}",
-            pts,
-            f"{count} orders from {label} {value} within {_window_text(self.window)} "
-            f"(at most {self.max_orders} allowed)",
-            ((key.value, value), ("orders", count), ("window_seconds", _seconds(self.window))),
-        )
+    def _points(self, key: HistoryKey) -> int:
+        if key is HistoryKey.IP:
+            return self.ip_points
+        if key is HistoryKey.EMAIL:
+            return self.email_points
+        return self.card_points
 
 
 def _value(key: HistoryKey, context: FraudContext) -> str:
@@ -84,7 +101,3 @@ def _value(key: HistoryKey, context: FraudContext) -> str:
     if key is HistoryKey.EMAIL:
         return context.email
     return context.request.card_fingerprint
-
-
-def _seconds(window: timedelta) -> int:
-    return window // timedelta(seconds=1)
