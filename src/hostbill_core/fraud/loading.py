@@ -128,10 +128,14 @@ def _custom(loader: SignalLoader, settings: Mapping[str, object], path: str) -> 
 
 
 def _builtin(name: str, settings: dict[str, object], path: str) -> Signal:
+    cls = cast("type[AttrsInstance]", BUILTIN_SIGNALS[name])
+    aliases = _ALIASES.get(name, {})
+    known = tuple(aliases.get(f.name, f.name) for f in attrs.fields(cls) if f.init)
+    _known_keys(settings, known, f"{path}.")
     adapt = _ADAPTERS.get(name)
     if adapt is not None:
         adapt(settings, path)
-    built = _build(cast("type[AttrsInstance]", BUILTIN_SIGNALS[name]), settings, path)
+    built = _build(cls, settings, path)
     return cast(Signal, built)
 
 
@@ -146,8 +150,6 @@ def _velocity(settings: dict[str, object], path: str) -> None:
         hours = settings.pop("window_hours")
         reason = "a window is a positive whole number of hours"
         settings["window"] = timedelta(hours=_whole(hours, f"{path}.window_hours", reason))
-    elif "window" in settings:
-        raise ValidationError(f"{path}.window", settings["window"], "give window_hours")
 
 
 def _product_risk(settings: dict[str, object], path: str) -> None:
@@ -176,6 +178,9 @@ def _mapping_setting(key: str) -> Callable[[dict[str, object], str], None]:
 
     return check
 
+
+# Settings whose name in a document differs from the signal's field (field: document key).
+_ALIASES: Mapping[str, Mapping[str, str]] = {"velocity": {"window": "window_hours"}}
 
 _ADAPTERS: Mapping[str, Callable[[dict[str, object], str], None]] = {
     "velocity": _velocity,
