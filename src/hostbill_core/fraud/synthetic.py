@@ -2,8 +2,9 @@
 
 Everything is drawn from a seeded :class:`random.Random`, so the same ``(n, seed)`` gives the
 same orders on every machine. The data is invented: genuine clients with settled accounts,
-and fraud rings that reuse IPs and cards, use throw-away emails, proxies and new accounts.
-Fraud earlier in the set is recorded in the history as REJECTED, genuine orders as ACTIVE.
+fraud rings that reuse IPs and cards, use throw-away emails, proxies and new accounts, and
+careful fraudsters whose details look genuine. Fraud that staff caught is recorded in the
+history as REJECTED; everything else as ACTIVE.
 """
 
 from __future__ import annotations
@@ -61,12 +62,17 @@ _PRICES = {ProductType.HOSTING: 9, ProductType.DOMAIN: 12, ProductType.VPS: 40}
 
 @attrs.frozen
 class SyntheticCase:
-    """One invented order: the request, what GeoIP and the risk service say, and the truth."""
+    """One invented order: the request, what GeoIP and the risk service say, and the truth.
+
+    ``caught`` tells whether staff rejected a fraudulent order (it is REJECTED in the
+    history); fraud not caught was accepted (ACTIVE), as genuine orders are.
+    """
 
     request: FraudRequest
     geo: GeoIPInfo
     external: ExternalScore
     is_fraud: bool
+    caught: bool = False
 
 
 def example_context() -> FraudContext:
@@ -109,6 +115,13 @@ def _genuine(rng: random.Random, i: int, at: datetime, clients: int) -> Syntheti
 
 
 def _fraud(rng: random.Random, i: int, at: datetime, ring: int) -> SyntheticCase:
+    """A careless fraud ring member or, one time in three, a careful fraudster.
+
+    Ring members share an IP and a card per ring and use throw-away details; careful ones
+    look genuine.
+    """
+    if rng.randrange(3) == 0:
+        return _careful_fraud(rng, i, at)
     country = rng.choice(list(_COUNTRIES))
     domain = rng.choice(_DISPOSABLE if rng.randrange(2) else _FREE)
     local = f"x{i}"
@@ -130,22 +143,34 @@ def _fraud(rng: random.Random, i: int, at: datetime, ring: int) -> SyntheticCase
     )
     external = ExternalScore(Decimal(rng.randrange(1000, 9900)) / 100)
     request = FraudRequest(order, client, (kind,), f"card-ring{ring}")
-    return SyntheticCase(request, geo, external, True)
+    return SyntheticCase(request, geo, external, True, caught=rng.randrange(10) < 7)
+
+
+def _careful_fraud(rng: random.Random, i: int, at: datetime) -> SyntheticCase:
+    country = rng.choice(list(_COUNTRIES))
+    client = _client(f"f{i}", f"Buyer {i}", f"sales@firm{i}.example", "+1 555 0142", country)
+    client = attrs.evolve(client, active_from=(at - timedelta(days=rng.randrange(400))).date())
+    kind = rng.choice((ProductType.VPS, ProductType.HOSTING, ProductType.DOMAIN))
+    order = _order(f"o{i}", client, at, f"100.64.{i // 250 % 256}.{i % 250}", kind=kind, quantity=1)
+    geo = GeoIPInfo(country, is_proxy=rng.randrange(10) == 0)
+    external = ExternalScore(Decimal(rng.randrange(100, 4000)) / 100)
+    request = FraudRequest(order, client, (kind,), f"card-f{i}")
+    return SyntheticCase(request, geo, external, True, caught=rng.randrange(10) < 3)
 
 
 def replay_ports(cases: Iterable[SyntheticCase]) -> FraudPorts:
     """In-memory ports that know every case.
 
-    GeoIP and the risk service answer from the cases; the history holds every case (fraud as
-    REJECTED, genuine as ACTIVE) and is read strictly before each order, so each case sees
-    only the cases before it.
+    GeoIP and the risk service answer from the cases; the history holds every case (caught
+    fraud as REJECTED, the rest as ACTIVE) and is read strictly before each order, so each
+    case sees only the cases before it.
     """
     geoip, history, scores = InMemoryGeoIP(), InMemoryOrderHistory(), {}
     for case in cases:
         order = case.request.order
         geoip.add(order.ip, case.geo)
         scores[order.id] = case.external
-        status = OrderStatus.REJECTED if case.is_fraud else OrderStatus.ACTIVE
+        status = OrderStatus.REJECTED if case.caught else OrderStatus.ACTIVE
         history.record(_entry(case.request, status))
     return FraudPorts(geoip, history, FixedRiskScore(scores))
 
