@@ -62,7 +62,7 @@ from hostbill_core.fraud.ports import (
     OrderHistory,
     PastOrder,
 )
-from hostbill_core.fraud.review import complete, drop, feed_history, reject, screen
+from hostbill_core.fraud.review import complete, drop, emit_all, feed_history, reject, screen
 from hostbill_core.fraud.signals import BUILTIN_SIGNALS, Signal
 
 __all__ = [
@@ -114,6 +114,7 @@ __all__ = [
     "complete",
     "default_config",
     "drop",
+    "emit_all",
     "evaluate",
     "feed_history",
     "gather_context",

@@ -1,8 +1,9 @@
 """What the review and approval transitions emit, for the host application to act on.
 
-Each event is a small frozen value. The host application sends them on (an email to the
-business for :class:`OrderFlagged`, to the client for :class:`OrderRejected`...) and feeds
-them to the order history with :func:`~hostbill_core.fraud.feed_history`.
+Each event is a small frozen value with a stable dotted ``name`` (``"order.flagged"``), so it
+fits the :class:`~hostbill_core.ports.EventSink` port. The host application sends them on (an
+email to the business for :class:`OrderFlagged`, to the client for :class:`OrderRejected`...)
+and feeds them to the order history with :func:`~hostbill_core.fraud.feed_history`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
 class OrderScreened:
     """An order was assessed; ``entry`` is what the order history should record for it."""
 
+    name: ClassVar[str] = "order.screened"
     order_id: OrderId
     client_id: ClientId
     at: datetime = attrs.field(validator=aware_instant)
@@ -47,6 +49,7 @@ class OrderScreened:
 class OrderFlagged:
     """An order was flagged (REVIEW or REJECT): tell the business, with the explanation."""
 
+    name: ClassVar[str] = "order.flagged"
     order_id: OrderId
     client_id: ClientId
     at: datetime = attrs.field(validator=aware_instant)
@@ -64,6 +67,7 @@ class StatusEvent:
         reason: the reason given (may be empty).
     """
 
+    name: ClassVar[str]
     status: ClassVar[OrderStatus]
     order_id: OrderId
     client_id: ClientId
@@ -76,6 +80,7 @@ class StatusEvent:
 class OrderAccepted(StatusEvent):
     """The order goes on (automatically, or completed by staff from review)."""
 
+    name: ClassVar[str] = "order.accepted"
     status: ClassVar[OrderStatus] = OrderStatus.ACTIVE
 
 
@@ -86,6 +91,7 @@ class OrderRejected(StatusEvent):
     Once fed to the history, later orders from its client, email, IP or card score higher.
     """
 
+    name: ClassVar[str] = "order.rejected"
     status: ClassVar[OrderStatus] = OrderStatus.REJECTED
 
 
@@ -93,6 +99,7 @@ class OrderRejected(StatusEvent):
 class OrderDropped(StatusEvent):
     """The customer no longer wants the order: no penalty, later scores do not change."""
 
+    name: ClassVar[str] = "order.dropped"
     status: ClassVar[OrderStatus] = OrderStatus.DROPPED
 
 
@@ -100,6 +107,7 @@ class OrderDropped(StatusEvent):
 class ApprovalRequested(StatusEvent):
     """The order waits for the reseller's (or the business's) approval."""
 
+    name: ClassVar[str] = "order.approval_requested"
     status: ClassVar[OrderStatus] = OrderStatus.AWAITING_APPROVAL
 
 
@@ -107,6 +115,7 @@ class ApprovalRequested(StatusEvent):
 class OrderApproved(StatusEvent):
     """The reseller approved the order: it is executed."""
 
+    name: ClassVar[str] = "order.approved"
     status: ClassVar[OrderStatus] = OrderStatus.ACTIVE
 
 
@@ -114,6 +123,7 @@ class OrderApproved(StatusEvent):
 class OrderCancelled(StatusEvent):
     """The reseller cancelled the order instead of approving it."""
 
+    name: ClassVar[str] = "order.cancelled"
     status: ClassVar[OrderStatus] = OrderStatus.CANCELLED
 
 

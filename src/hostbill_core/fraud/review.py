@@ -35,8 +35,9 @@ from hostbill_core.fraud.events import (
 from hostbill_core.fraud.lifecycle import StaffAction, Transition, move, status_event
 from hostbill_core.fraud.ports import OrderHistory, PastOrder
 from hostbill_core.model import Order, OrderStatus
+from hostbill_core.ports import EventSink
 
-__all__ = ["ENGINE", "complete", "drop", "feed_history", "reject", "screen"]
+__all__ = ["ENGINE", "complete", "drop", "emit_all", "feed_history", "reject", "screen"]
 
 #: The ``by`` of events the engine emits on its own.
 ENGINE = "fraud-engine"
@@ -150,6 +151,12 @@ def reject(order: Order, action: StaffAction) -> Transition:
     """
     moved = move(order, OrderStatus.IN_REVIEW, OrderStatus.REJECTED)
     return Transition(moved, (status_event(OrderRejected, order, action),))
+
+
+def emit_all(sink: EventSink, events: Iterable[FraudEvent]) -> None:
+    """Send every event to ``sink`` (the shared :class:`~hostbill_core.ports.EventSink`)."""
+    for event in events:
+        sink.emit(event)
 
 
 def feed_history(history: OrderHistory, events: Iterable[FraudEvent]) -> None:
