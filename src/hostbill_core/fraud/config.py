@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 import attrs
@@ -188,8 +189,9 @@ class FraudConfig:
         raise ValidationError("signal", name, "not configured in this FraudConfig")
 
 
+@cache
 def default_config() -> FraudConfig:
-    """The default configuration.
+    """The default configuration (built once, on first use; it is immutable).
 
     Every built-in signal with its default settings; review at 30, reject at 70; a VPS is
     always reviewed; admin-placed orders skip scoring.
