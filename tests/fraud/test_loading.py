@@ -211,3 +211,47 @@ def test_a_custom_signal_error_is_prefixed_with_its_path():
 def test_a_loaded_configuration_checks_its_contact_details_patterns_merge():
     config = load_config({"signals": {"contact_details": {"missing_phone_points": 7}}})
     assert config.signal("contact_details") == ContactDetailsSignal(missing_phone_points=7)
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        (
+            {"signals": {"high_risk_country": {"countries": 5}}},
+            "signals.high_risk_country.countries",
+        ),
+        (
+            {"signals": {"high_risk_country": {"countries": [["GB"]]}}},
+            "signals.high_risk_country.countries",
+        ),
+        ({"signals": {"email_domain": {"extra_free": 5}}}, "signals.email_domain.extra_free"),
+        (
+            {"signals": {"email_domain": {"extra_disposable": [1]}}},
+            "signals.email_domain.extra_disposable",
+        ),
+        ({"skip": {"allowed_ips": 5}}, "skip.allowed_ips"),
+        ({"skip": {"allowed_ips": [["10.0.0.1"]]}}, "skip.allowed_ips[0]"),
+        ({"skip": {"trusted_after": "3"}}, "skip.trusted_after"),
+        ({"skip": {"admin_orders": 1}}, "skip.admin_orders"),
+        ({"signals": {"velocity": {"max_orders": 2.5}}}, "signals.velocity.max_orders"),
+        (
+            {"signals": {"product_risk": {"points": {"vps": "10"}}}},
+            "signals.product_risk.points.vps",
+        ),
+        (
+            {"signals": {"first_order_value": {"limits": ["USD"]}}},
+            "signals.first_order_value.limits",
+        ),
+        (
+            {"signals": {"contact_details": {"postcode_patterns": {"XK": 5}}}},
+            "signals.contact_details.postcode_patterns.XK",
+        ),
+        (
+            {"signals": {"email_domain": {"use_builtin_lists": "yes"}}},
+            "signals.email_domain.use_builtin_lists",
+        ),
+    ],
+)
+def test_values_of_the_wrong_type_are_validation_errors_naming_the_path(document, path):
+    field, _ = error_for(document)
+    assert field == path

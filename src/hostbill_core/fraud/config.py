@@ -106,8 +106,8 @@ class HardRule:
 
 
 def _networks(value: Iterable[object]) -> tuple[IPNetwork, ...]:
-    if isinstance(value, str):
-        raise ValidationError("allowed_ips", value, "a list of addresses, not one string")
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("allowed_ips", value, "a list of addresses, e.g. ['192.0.2.0/24']")
     networks: list[IPNetwork] = []
     for i, item in enumerate(value):
         try:

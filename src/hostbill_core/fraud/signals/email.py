@@ -39,13 +39,13 @@ def builtin_domains(kind: str) -> frozenset[str]:
 
 
 def _domains(field: str, value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        raise ValidationError(field, value, "a list of domains, not one string")
-    found = frozenset(value)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(field, value, "a list of domains, e.g. ['example.com']")
+    found = tuple(value)
     for domain in found:
         if not isinstance(domain, str) or not domain or domain != domain.strip().lower():
             raise ValidationError(field, domain, "a lower-case domain such as 'example.com'")
-    return found
+    return frozenset(found)
 
 
 def _extra_free(value: Iterable[str]) -> frozenset[str]:

@@ -42,13 +42,13 @@ class CountryMismatchSignal:
 
 
 def _countries(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        raise ValidationError("countries", value, "a list of codes, not one string")
-    codes = frozenset(value)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("countries", value, "a list of codes, e.g. ['XK']")
+    codes = tuple(value)
     for code in codes:
         if not isinstance(code, str) or len(code) != 2 or not code.isalpha() or not code.isupper():
             raise ValidationError("countries", code, "an ISO 3166 alpha-2 code such as 'DE'")
-    return codes
+    return frozenset(codes)
 
 
 @attrs.frozen
