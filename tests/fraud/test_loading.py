@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hostbill_core.errors import ValidationError
 from hostbill_core.fraud import (
@@ -255,3 +257,51 @@ def test_a_loaded_configuration_checks_its_contact_details_patterns_merge():
 def test_values_of_the_wrong_type_are_validation_errors_naming_the_path(document, path):
     field, _ = error_for(document)
     assert field == path
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-200, 200)
+    | st.text(max_size=5)
+    | st.sampled_from(["review", "10.0.0.0/8", "USD", "gmail.com", "XK", "12.5"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_SETTING_NAMES = sorted(
+    {f.name for cls in BUILTIN_SIGNALS.values() for f in attrs.fields(cls) if f.init}
+    | {
+        "window_hours",
+        "enabled",
+        "review",
+        "reject",
+        "admin_orders",
+        "allowed_ips",
+        "trusted_after",
+    }
+)
+_sections = st.dictionaries(st.sampled_from(_SETTING_NAMES), _json, max_size=3)
+_documents = st.fixed_dictionaries(
+    {},
+    optional={
+        "thresholds": _sections,
+        "skip": _sections,
+        "signals": st.dictionaries(st.sampled_from(list(BUILTIN_SIGNALS)), _sections, max_size=3),
+        "hard_rules": st.dictionaries(
+            st.sampled_from(["velocity", "anonymiser.proxy", "x"]), _json, max_size=2
+        ),
+    },
+)
+
+
+@given(_documents)
+def test_any_document_loads_or_raises_a_validation_error(document):
+    try:
+        load_config(document)
+    except ValidationError as error:  # anything else (a TypeError, a KeyError) fails the test
+        field = error.field
+    else:
+        field = "(loaded)"
+    assert field
