@@ -170,10 +170,11 @@ def billing_periods(
             ``billing_day`` outside 1–31; a non-date or a datetime; a cycle that is not a
             :class:`~hostbill_core.calendar.BillingCycle`.
 
-    >>> from hostbill_core.calendar import QUARTERLY
-    >>> [(str(b.period), b.fraction) for b in billing_periods(
-    ...     date(2024, 1, 1), date(2024, 1, 1), QUARTERLY, end=date(2024, 2, 1))]
-    [('[2024-01-01, 2024-02-01)', Fraction(31, 91))]
+    Examples:
+        >>> from hostbill_core.calendar import QUARTERLY
+        >>> [(str(b.period), b.fraction) for b in billing_periods(
+        ...     date(2024, 1, 1), date(2024, 1, 1), QUARTERLY, end=date(2024, 2, 1))]
+        [('[2024-01-01, 2024-02-01)', Fraction(31, 91))]
     """
     _validate(start, target, cycle, billing_day, end)
     return tuple(_walk(start, target, cycle, billing_day, end))
