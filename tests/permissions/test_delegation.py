@@ -193,3 +193,11 @@ def test_an_expired_grant_of_the_editor_does_not_count():
     later = AT + timedelta(hours=2)
     with pytest.raises(PermissionDeniedError):
         create_contact(manager, new(Access({Right.TICKETS})), later)
+
+
+def test_a_lapsed_grant_does_not_block_editing_the_contact():
+    lapsed = grant(Right.TICKETS, hours=1)
+    target = contact("k1", grants=(lapsed,))
+    later = AT + timedelta(hours=2)
+    edited = edit_contact(OwnerActor(C1), target, ContactEdit(details=DETAILS), later)
+    assert (edited.details, edited.grants) == (DETAILS, (lapsed,))

@@ -78,12 +78,15 @@ class Access:
         """The account-wide rights as sorted strings, the form ``Contact.rights`` stores."""
         return tuple(sorted(r.value for r in self.rights))
 
-    def validate(self, at: datetime) -> None:
+    def validate(self, at: datetime, kept: Access | None = None) -> None:
         """Check every grant: a known right, scoped only if per-service, not already over.
+
+        Grants in ``kept`` (already on the contact) may have lapsed: they are not new.
 
         Raises:
             ValidationError: naming the grant and what is wrong with it.
         """
+        old = () if kept is None else kept.grants
         for i, grant in enumerate(self.grants):
             right = parse_right(grant.right, f"grants[{i}].right")
             if grant.service_ids and not right.per_service:
@@ -93,7 +96,7 @@ class Access:
                     f"{right.value} applies to the whole account; only service and domain "
                     "rights may be limited to services",
                 )
-            if grant.expires_at is not None and grant.expires_at <= at:
+            if grant not in old and grant.expires_at is not None and grant.expires_at <= at:
                 raise ValidationError(
                     f"grants[{i}].expires_at", grant.expires_at, f"must be after {at.isoformat()}"
                 )
@@ -248,7 +251,7 @@ def edit_contact(actor: Actor, target: Contact, edit: ContactEdit, at: datetime)
     _require_cover(actor, target, Action.CONTACT_EDIT, at)
     kept = Access.of(target)
     access = kept if edit.access is None else edit.access
-    access.validate(at)
+    access.validate(at, kept)
     try:
         check_grantable(actor, access, at, Action.CONTACT_EDIT, kept)
     except PermissionDeniedError as error:
