@@ -225,6 +225,8 @@ def add_months(day: date, months: int, sticky_day: int | None = None) -> date:
     """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise ValidationError("months", months, f"moves {day.isoformat()} out of years 1–9999")
     target = day.day if sticky_day is None else sticky_day
     return date(year, month + 1, min(target, days_in_month(year, month + 1)))
 

@@ -1,0 +1,128 @@
+"""What every adapter needs to know of each aggregate kind: its class and its index columns.
+
+One table of :class:`AggregateKind` drives the memory and SQLite adapters alike, so a new
+aggregate is stored by adding one row here and one repository attribute to the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+from moneyed import Money
+
+from hostbill_core.model import (
+    Client,
+    Contact,
+    CreditEntry,
+    Invoice,
+    Order,
+    Payment,
+    PricePlan,
+    Product,
+    Quote,
+    Service,
+    ServiceGroup,
+)
+
+__all__ = ["KINDS", "AggregateKind", "id_version"]
+
+
+def _no_keys(_item: Any) -> tuple[str, ...]:
+    return ()
+
+
+def _no_client(_item: Any) -> str | None:
+    return None
+
+
+def _no_due(_item: Any) -> date | None:
+    return None
+
+
+def _client(item: Any) -> str | None:
+    return str(item.client_id)
+
+
+def _no_amount(_item: Any) -> Money | None:
+    return None
+
+
+def id_version(kind: AggregateKind, item: Any) -> tuple[str, int]:
+    """The id and version of ``item``, checked to be of the kind's class.
+
+    Raises:
+        TypeError: ``item`` is not an instance of ``kind.cls``.
+    """
+    if not isinstance(item, kind.cls):
+        raise TypeError(f"{kind.name} repository stores {kind.cls.__name__}")
+    return str(item.id), int(item.version)
+
+
+@attrs.frozen
+class AggregateKind:
+    """How one kind of aggregate is stored.
+
+    Attributes:
+        name: the kind's name in storage and in errors (``"invoice"``).
+        cls: the attrs model class.
+        client_id: the owning client's id, indexed for ``list(client_id=…)``.
+        due: the date indexed for ``list(due_by=…)``.
+        keys: the natural keys no other aggregate of the kind may hold.
+        amount: the amount stored in its own exact-decimal column for reports in SQL (an
+            invoice's total, a payment's amount, a credit entry's signed amount).
+    """
+
+    name: str
+    cls: type[Any]
+    client_id: Callable[[Any], str | None] = _no_client
+    due: Callable[[Any], date | None] = _no_due
+    keys: Callable[[Any], tuple[str, ...]] = _no_keys
+    amount: Callable[[Any], Money | None] = _no_amount
+
+
+def _invoice_keys(invoice: Invoice) -> tuple[str, ...]:
+    return tuple(line.key for line in invoice.lines if line.key is not None)
+
+
+def _group_keys(group: ServiceGroup) -> tuple[str, ...]:
+    # A service sits in one group at most: the store refuses a second group claiming it.
+    return tuple(f"service:{service_id}" for service_id in group.service_ids)
+
+
+def _payment_keys(payment: Payment) -> tuple[str, ...]:
+    # A gateway transaction is recorded once.
+    if not payment.transaction_id:
+        return ()
+    return (f"{payment.gateway}:{payment.transaction_id}",)
+
+
+#: The aggregate kinds by the unit of work's repository attribute name.
+KINDS: dict[str, AggregateKind] = {
+    "clients": AggregateKind("client", Client, client_id=lambda c: str(c.id)),
+    "contacts": AggregateKind("contact", Contact, client_id=_client),
+    "products": AggregateKind("product", Product),
+    "plans": AggregateKind("plan", PricePlan),
+    "services": AggregateKind("service", Service, client_id=_client, due=lambda s: s.next_due_date),
+    "service_groups": AggregateKind(
+        "service_group", ServiceGroup, client_id=_client, keys=_group_keys
+    ),
+    "orders": AggregateKind("order", Order, client_id=_client),
+    "invoices": AggregateKind(
+        "invoice",
+        Invoice,
+        client_id=_client,
+        due=lambda i: i.due_date,
+        keys=_invoice_keys,
+        amount=lambda i: i.total,
+    ),
+    "payments": AggregateKind(
+        "payment", Payment, client_id=_client, keys=_payment_keys, amount=lambda p: p.amount
+    ),
+    "credit": AggregateKind(
+        "credit_entry", CreditEntry, client_id=_client, amount=lambda c: c.amount
+    ),
+    "quotes": AggregateKind("quote", Quote, client_id=_client, amount=lambda q: q.total),
+}

@@ -1,0 +1,388 @@
+"""The SQLite adapter: the embedded default store, one file (or ``:memory:``) per business.
+
+Each aggregate is one row of JSON written through the cattrs converter, beside indexed
+columns (kind, id, client, due date, version); natural keys sit in their own table under a
+primary key, so the database itself refuses a second invoice line for the same billable item.
+
+Durability and concurrency
+    The database runs in WAL mode with ``synchronous=NORMAL`` and a busy timeout. NORMAL may
+    lose the last committed transaction on a power cut (never corrupt the file); that is
+    acceptable here because every billing step is idempotent: rerunning the day repairs a lost
+    commit. A unit of work is one ``BEGIN IMMEDIATE`` transaction, so writers from several
+    processes queue rather than fail, and a unit of work that raises rolls back whole.
+
+The schema is versioned (table ``schema_version``) and created or migrated on open; opening
+twice changes nothing.
+
+>>> from datetime import date
+>>> from hostbill_core.model import Client, ContactDetails
+>>> store = SqliteStore(":memory:")
+>>> with store.unit_of_work() as uow:
+...     _ = uow.clients.add(Client("c1", ContactDetails("Ann", "a@example.com"), "EUR",
+...                                date(2026, 1, 1)))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     uow.clients.get("c1").details.name
+'Ann'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import attrs
+
+from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
+from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
+from hostbill_core.model import (
+    Client,
+    ClientId,
+    Contact,
+    CreditEntry,
+    Invoice,
+    Order,
+    Payment,
+    PricePlan,
+    Product,
+    Quote,
+    Service,
+    ServiceGroup,
+)
+from hostbill_core.serialization import HostbillConverter, make_converter
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "SqliteUnitOfWork"]
+
+T = TypeVar("T")
+
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE aggregates (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        client_id TEXT,
+        due TEXT,
+        amount TEXT,
+        currency TEXT,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id);
+    CREATE INDEX aggregates_by_due ON aggregates (kind, due);
+    CREATE TABLE natural_keys (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        id TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX natural_keys_by_owner ON natural_keys (kind, id);
+    CREATE TABLE counters (series TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    """,
+)
+
+#: The schema version this code writes; a newer file is refused.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class SqliteStore:
+    """An SQLite database holding every aggregate; opens (and migrates) it on construction.
+
+    Args:
+        path: a file path, or ``":memory:"`` for a private in-memory database.
+        busy_timeout: seconds a writer waits for another process's transaction.
+
+    Raises:
+        ConfigurationError: the file's schema is newer than this code knows.
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self._connection = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
+        )
+        self._lock = threading.RLock()
+        self._converter = make_converter()
+        self._connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if self.path != ":memory:":
+            self._connection.execute("PRAGMA journal_mode = WAL")
+        self._connection.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        db = self._connection
+        with self._lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                current = row[0] or 0
+                if current > SCHEMA_VERSION:
+                    raise ConfigurationError(
+                        "schema_version", current, f"this code knows up to {SCHEMA_VERSION}"
+                    )
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[version - 1].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def schema_version(self) -> int:
+        """The schema version stored in the file."""
+        row = self._connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        """Open a new unit of work (use it as a context manager)."""
+        return SqliteUnitOfWork(self._connection, self._lock, self._converter)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._connection.close()
+
+
+class _SqliteRepository(Generic[T]):
+    """One aggregate kind, read and written inside the unit of work's transaction."""
+
+    def __init__(
+        self, kind: AggregateKind, db: sqlite3.Connection, converter: HostbillConverter
+    ) -> None:
+        self._kind = kind
+        self._db = db
+        self._converter = converter
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """One write of several statements: all of it, or none of it, inside the transaction."""
+        self._db.execute("SAVEPOINT write")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO write")
+            raise
+        finally:
+            self._db.execute("RELEASE write")
+
+    def _load(self, data: str, version: int) -> T:
+        item: T = self._converter.structure(json.loads(data), self._kind.cls)
+        return attrs.evolve(item, version=version)  # type: ignore[misc]
+
+    def _dump(self, item: T) -> str:
+        return json.dumps(self._converter.unstructure(item), sort_keys=True)
+
+    def find(self, id: str) -> T | None:
+        """Return the aggregate or None."""
+        row = self._db.execute(
+            "SELECT data, version FROM aggregates WHERE kind = ? AND id = ?", (self._kind.name, id)
+        ).fetchone()
+        return None if row is None else self._load(row[0], row[1])
+
+    def get(self, id: str) -> T:
+        """Return the aggregate or raise NotFoundError."""
+        item = self.find(id)
+        if item is None:
+            raise NotFoundError(self._kind.name, id)
+        return item
+
+    def owner_of_key(self, key: str) -> str | None:
+        """Return the id holding natural key ``key``, or None."""
+        row = self._db.execute(
+            "SELECT id FROM natural_keys WHERE kind = ? AND key = ?", (self._kind.name, key)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _write_keys(self, id: str, item: T) -> None:
+        kind = self._kind.name
+        self._db.execute("DELETE FROM natural_keys WHERE kind = ? AND id = ?", (kind, id))
+        for key in self._kind.keys(item):
+            try:
+                self._db.execute(
+                    "INSERT INTO natural_keys (kind, key, id) VALUES (?, ?, ?)", (kind, key, id)
+                )
+            except sqlite3.IntegrityError:
+                owner = self.owner_of_key(key)
+                raise ConflictError(kind, key, f"natural key already held by {owner}") from None
+
+    def _columns(self, item: T) -> tuple[str | None, ...]:
+        """client_id, due, amount, currency: the indexed and reporting columns, as text.
+
+        SQLite has no exact decimal type: amounts are stored as their exact decimal text.
+        """
+        due, amount = self._kind.due(item), self._kind.amount(item)
+        return (
+            self._kind.client_id(item),
+            None if due is None else due.isoformat(),
+            None if amount is None else str(amount.amount),
+            None if amount is None else amount.currency.code,
+        )
+
+    def add(self, item: T) -> T:
+        """Store a new aggregate at version 1."""
+        id, version = id_version(self._kind, item)
+        if version != 0:
+            raise ConflictError(
+                self._kind.name, id, f"a new aggregate has version 0, not {version}"
+            )
+        stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
+        with self._savepoint():
+            try:
+                self._db.execute(
+                    "INSERT INTO aggregates "
+                    "(kind, id, client_id, due, amount, currency, version, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                    (self._kind.name, id, *self._columns(stored), self._dump(stored)),
+                )
+            except sqlite3.IntegrityError:
+                raise ConflictError(
+                    self._kind.name, id, "an aggregate with this id exists"
+                ) from None
+            self._write_keys(id, stored)
+        return stored
+
+    def save(self, item: T) -> T:
+        """Store a changed aggregate whose version is the stored one."""
+        id, version = id_version(self._kind, item)
+        stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
+        with self._savepoint():
+            cursor = self._db.execute(
+                "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
+                "version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
+                (
+                    *self._columns(stored),
+                    version + 1,
+                    self._dump(stored),
+                    self._kind.name,
+                    id,
+                    version,
+                ),
+            )
+            if cursor.rowcount != 1:
+                current = self.get(id)
+                raise ConflictError(
+                    self._kind.name,
+                    id,
+                    f"stale save: stored version is {id_version(self._kind, current)[1]}, "
+                    f"the save carried {version}; reload and retry",
+                )
+            self._write_keys(id, stored)
+        return stored
+
+    def remove(self, id: str) -> None:
+        """Delete the aggregate and free its natural keys."""
+        self.get(id)
+        self._db.execute("DELETE FROM aggregates WHERE kind = ? AND id = ?", (self._kind.name, id))
+        self._db.execute(
+            "DELETE FROM natural_keys WHERE kind = ? AND id = ?", (self._kind.name, id)
+        )
+
+    def list(
+        self, *, client_id: ClientId | None = None, due_by: date | None = None
+    ) -> tuple[T, ...]:
+        """Stored aggregates ordered by id, filtered by client and due date."""
+        sql = "SELECT data, version FROM aggregates WHERE kind = ?"
+        params: list[str] = [self._kind.name]
+        if client_id is not None:
+            sql += " AND client_id = ?"
+            params.append(client_id)
+        if due_by is not None:
+            sql += " AND due IS NOT NULL AND due <= ?"
+            params.append(due_by.isoformat())
+        rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
+        return tuple(self._load(data, version) for data, version in rows)
+
+
+class _SqliteNumbers:
+    """Invoice-number counters in the ``counters`` table, inside the transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def peek(self, series: str) -> int:
+        """The number next() would give."""
+        row = self._db.execute("SELECT value FROM counters WHERE series = ?", (series,)).fetchone()
+        return (0 if row is None else int(row[0])) + 1
+
+    def next(self, series: str) -> int:
+        """Take the next number of the series (given back if the transaction rolls back)."""
+        number = self.peek(series)
+        self._db.execute(
+            "INSERT INTO counters (series, value) VALUES (?, ?) "
+            "ON CONFLICT (series) DO UPDATE SET value = excluded.value",
+            (series, number),
+        )
+        return number
+
+
+class SqliteUnitOfWork:
+    """One ``BEGIN IMMEDIATE`` transaction over every repository."""
+
+    clients: _SqliteRepository[Client]
+    contacts: _SqliteRepository[Contact]
+    products: _SqliteRepository[Product]
+    plans: _SqliteRepository[PricePlan]
+    services: _SqliteRepository[Service]
+    service_groups: _SqliteRepository[ServiceGroup]
+    orders: _SqliteRepository[Order]
+    invoices: _SqliteRepository[Invoice]
+    payments: _SqliteRepository[Payment]
+    credit: _SqliteRepository[CreditEntry]
+    quotes: _SqliteRepository[Quote]
+
+    def __init__(
+        self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter
+    ) -> None:
+        self._db = db
+        self._lock = lock
+        self._open = False
+        for name, kind in KINDS.items():
+            setattr(self, name, _SqliteRepository(kind, db, converter))
+        self.invoice_numbers = _SqliteNumbers(db)
+
+    def repositories(self) -> Iterator[_SqliteRepository[Any]]:
+        """Every repository of this unit of work."""
+        for name in KINDS:
+            yield getattr(self, name)
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        self._open = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._open:
+                self._db.execute("ROLLBACK")
+                self._open = False
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        """Commit the transaction and begin the next one (left by ``__exit__``)."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def rollback(self) -> None:
+        """Roll back everything since the last commit."""
+        self._db.execute("ROLLBACK")
+        self._db.execute("BEGIN IMMEDIATE")

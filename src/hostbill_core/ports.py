@@ -1,0 +1,274 @@
+"""The ports: what engines and use cases need from the world, as :class:`typing.Protocol`.
+
+Adapters implement them (:mod:`hostbill_core.adapters.memory`,
+:mod:`hostbill_core.adapters.sqlite`); users may plug in their own and check it with the
+contract suite in :mod:`hostbill_core.testing.contract`.
+
+Versions and conflicts
+    A model that was never stored has ``version == 0``. :meth:`Repository.add` stores it and
+    returns it with ``version == 1``; :meth:`Repository.save` stores a changed model whose
+    ``version`` equals the stored one and returns it with the version increased by one. A save
+    that carries any other version is stale and raises :class:`~hostbill_core.errors.ConflictError`.
+
+Natural keys
+    Every aggregate may declare natural keys (an invoice: the keys of its lines, one per
+    billable item). No two stored aggregates of a kind share one; a write that would raises
+    ``ConflictError``. This is what makes a second billing run for the same date create nothing.
+
+Units of work
+    A unit of work is a context manager. Everything written inside it becomes visible to
+    others only on :meth:`UnitOfWork.commit`; leaving the block without committing, or with an
+    exception, rolls back, so a failure halfway leaves storage as it was. Invoice numbers taken
+    in a unit of work that rolls back are given out again: the series has no gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from hostbill_core.model import (
+    Client,
+    ClientId,
+    Contact,
+    CreditEntry,
+    Invoice,
+    Order,
+    Payment,
+    PricePlan,
+    Product,
+    Quote,
+    Service,
+    ServiceGroup,
+)
+from hostbill_core.money import ExchangeRate
+
+__all__ = [
+    "Clock",
+    "Event",
+    "EventSink",
+    "ExchangeRates",
+    "InvoiceNumbers",
+    "Repository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """Loads and saves one kind of aggregate by id (a string), with optimistic versions."""
+
+    def get(self, id: str) -> T:
+        """Return the stored aggregate.
+
+        Raises:
+            NotFoundError: nothing is stored under ``id``.
+        """
+        ...
+
+    def find(self, id: str) -> T | None:
+        """Return the stored aggregate, or None."""
+        ...
+
+    def add(self, item: T) -> T:
+        """Store a new aggregate (its ``version`` must be 0) and return it at version 1.
+
+        Raises:
+            ConflictError: the id or one of its natural keys is taken, or version is not 0.
+        """
+        ...
+
+    def save(self, item: T) -> T:
+        """Store a changed aggregate and return it with its version increased by one.
+
+        Raises:
+            NotFoundError: nothing is stored under its id.
+            ConflictError: its version is not the stored one (stale), or a natural key is taken.
+        """
+        ...
+
+    def remove(self, id: str) -> None:
+        """Delete the aggregate and free its natural keys.
+
+        Raises:
+            NotFoundError: nothing is stored under ``id``.
+        """
+        ...
+
+    def list(
+        self, *, client_id: ClientId | None = None, due_by: date | None = None
+    ) -> tuple[T, ...]:
+        """Return stored aggregates ordered by id.
+
+        Args:
+            client_id: only this client's aggregates.
+            due_by: only those whose due date (a service's ``next_due_date``, an invoice's
+                ``due_date``) is on or before this date.
+        """
+        ...
+
+    def owner_of_key(self, key: str) -> str | None:
+        """Return the id of the aggregate holding natural key ``key``, or None."""
+        ...
+
+
+class InvoiceNumbers(Protocol):
+    """Hands out invoice numbers per series: 1, 2, 3 … with no gap and no repeat.
+
+    Numbers are taken inside a unit of work; one that rolls back gives its numbers back.
+    """
+
+    def next(self, series: str) -> int:
+        """Take the next number of ``series`` (a free-form name such as ``"INV-2026"``)."""
+        ...
+
+    def peek(self, series: str) -> int:
+        """Return the number :meth:`next` would give, without taking it."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One all-or-nothing transaction over every repository.
+
+    >>> from hostbill_core.adapters.memory import MemoryStore
+    >>> store = MemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     n = uow.invoice_numbers.next("INV")
+    ...     uow.commit()
+    >>> n
+    1
+    """
+
+    @property
+    def clients(self) -> Repository[Client]:
+        """The clients repository."""
+        ...
+
+    @property
+    def contacts(self) -> Repository[Contact]:
+        """The contacts repository."""
+        ...
+
+    @property
+    def products(self) -> Repository[Product]:
+        """The products repository."""
+        ...
+
+    @property
+    def plans(self) -> Repository[PricePlan]:
+        """The plans repository."""
+        ...
+
+    @property
+    def services(self) -> Repository[Service]:
+        """The services repository."""
+        ...
+
+    @property
+    def service_groups(self) -> Repository[ServiceGroup]:
+        """The service groups repository."""
+        ...
+
+    @property
+    def orders(self) -> Repository[Order]:
+        """The orders repository."""
+        ...
+
+    @property
+    def invoices(self) -> Repository[Invoice]:
+        """The invoices repository."""
+        ...
+
+    @property
+    def payments(self) -> Repository[Payment]:
+        """The payments repository."""
+        ...
+
+    @property
+    def credit(self) -> Repository[CreditEntry]:
+        """The credit repository."""
+        ...
+
+    @property
+    def quotes(self) -> Repository[Quote]:
+        """The quotes repository."""
+        ...
+
+    @property
+    def invoice_numbers(self) -> InvoiceNumbers:
+        """The invoice-number series of this unit of work."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Begin the transaction."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed; never swallows the exception."""
+        ...
+
+    def commit(self) -> None:
+        """Make every write of this unit of work durable and visible, at once.
+
+        Raises:
+            ConflictError: another unit of work changed what this one read and saved.
+        """
+        ...
+
+    def rollback(self) -> None:
+        """Discard every write since the last commit."""
+        ...
+
+
+#: Something that opens a fresh unit of work; use cases take one so each client gets its own.
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Clock(Protocol):
+    """Tells the time. Engines never read a clock: use cases ask one and pass the date in."""
+
+    def now(self) -> datetime:
+        """The current instant, an aware datetime in UTC."""
+        ...
+
+    def today(self) -> date:
+        """The current calendar date in the business's timezone."""
+        ...
+
+
+class ExchangeRates(Protocol):
+    """Exchange rates by date."""
+
+    def rate(self, base: str, quote: str, on: date) -> ExchangeRate:
+        """The rate from ``base`` to ``quote`` in force on ``on``.
+
+        Raises:
+            NotFoundError: no rate is known for that pair on that date.
+        """
+        ...
+
+
+class Event(Protocol):
+    """Something that happened, for the host application (an email to send, a flag to show)."""
+
+    @property
+    def name(self) -> str:
+        """A stable dotted name such as ``"invoice.issued"``."""
+        ...
+
+
+class EventSink(Protocol):
+    """Receives events; the host application emails, logs or queues them."""
+
+    def emit(self, event: Event) -> None:
+        """Take one event."""
+        ...

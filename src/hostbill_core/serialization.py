@@ -1,0 +1,160 @@
+"""One cattrs converter for every model: JSON-safe, exact, and strict on the way in.
+
+Text forms:
+
+- ``Money``: ``"USD 10.00"`` (code, a space, the exact decimal amount as stored);
+- ``Decimal``: its exact string (``"0.19"``); ``Fraction``: ``"12/31"``;
+- ``date``: ISO (``"2026-01-31"``); ``datetime``: ISO with its offset, aware only;
+- ``BillingCycle``: ISO 8601 duration (``"P1M"``); enums: their value.
+
+>>> from decimal import Decimal
+>>> from hostbill_core.money import to_money
+>>> converter = make_converter()
+>>> converter.unstructure(to_money("10.50", "EUR"))
+'EUR 10.50'
+>>> converter.structure("JPY 1200", Money)
+Money('1200', 'JPY')
+>>> converter.structure("10.5", Money)
+Traceback (most recent call last):
+...
+hostbill_core.errors.ValidationError: $=...: write money as 'USD 10.00' ...
+
+Structuring bad input raises :class:`~hostbill_core.errors.ValidationError` whose ``field`` is
+the path to the first bad value (``$.lines[0].amount``), never a bare ``KeyError``/``TypeError``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import BaseValidationError
+from moneyed import Money
+
+from hostbill_core.calendar import BillingCycle
+from hostbill_core.errors import HostbillError, ValidationError
+from hostbill_core.money import currency_code, to_decimal
+
+__all__ = ["HostbillConverter", "make_converter"]
+
+T = TypeVar("T")
+
+_FRACTION = re.compile(r"-?\d+(/[1-9]\d*)?")
+
+
+def _money_text(money: Money) -> str:
+    return f"{money.currency.code} {money.amount}"
+
+
+def _money(value: object, _type: object) -> Money:
+    if not isinstance(value, str) or value.count(" ") != 1:
+        raise ValidationError("money", value, "write money as 'USD 10.00' (code, space, amount)")
+    code, amount = value.split(" ")
+    return Money(to_decimal(amount), currency_code(code))
+
+
+def _decimal(value: object, _type: object) -> Decimal:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValidationError("decimal", value, "write a decimal as a string such as '0.19'")
+    return to_decimal(value, "decimal")
+
+
+def _fraction(value: object, _type: object) -> Fraction:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if not isinstance(value, str) or not _FRACTION.fullmatch(value):
+        raise ValidationError("fraction", value, "write a fraction as '12/31' or '1'")
+    return Fraction(value)
+
+
+def _date(value: object, _type: object) -> date:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError("date", value, "write a date as ISO 'YYYY-MM-DD'")
+
+
+def _datetime(value: object, _type: object) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationError("datetime", value, "write an instant as ISO with an offset")
+    return parsed
+
+
+def _strict(kind: type[Any], example: str) -> Any:
+    def structure(value: object, _type: object) -> Any:
+        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            raise ValidationError(kind.__name__, value, f"expected {example}")
+        return value
+
+    return structure
+
+
+def _cycle(value: object, _type: object) -> BillingCycle:
+    return BillingCycle.parse(value)  # type: ignore[arg-type]
+
+
+def _path(error: BaseException) -> tuple[str, object, str]:
+    """Find the path, value and reason of the first leaf failure in a cattrs error tree."""
+    messages = cattrs.transform_error(error) if isinstance(error, BaseValidationError) else []
+    leaf: BaseException = error
+    while isinstance(leaf, BaseValidationError) and leaf.exceptions:
+        leaf = leaf.exceptions[0]
+    path = messages[0].rsplit(" @ ", 1)[-1] if messages else "$"
+    if isinstance(leaf, ValidationError):
+        return path, leaf.value, leaf.reason
+    if isinstance(leaf, KeyError):
+        return path, None, "required key missing"
+    return path, None, str(leaf) or type(leaf).__name__
+
+
+class HostbillConverter(cattrs.Converter):
+    """A cattrs converter whose :meth:`structure` raises only :class:`ValidationError`."""
+
+    def structure(self, obj: Any, cl: Any) -> Any:
+        """Structure ``obj`` into ``cl``.
+
+        Raises:
+            ValidationError: ``field`` is the path to the first bad value (``$.lines[0]``).
+        """
+        try:
+            return super().structure(obj, cl)
+        except (BaseValidationError, KeyError, TypeError, ValueError, HostbillError) as error:
+            if isinstance(error, ValidationError):
+                raise ValidationError("$", error.value, error.reason) from error
+            path, value, reason = _path(error)
+            raise ValidationError(path, value, reason) from error
+
+
+def make_converter() -> HostbillConverter:
+    """Return a new converter for every hostbill_core model (never a shared global one).
+
+    Unstructured data is JSON-safe (strings, numbers, booleans, lists, dicts) and
+    ``structure(unstructure(x), type(x)) == x`` for every model.
+    """
+    converter = HostbillConverter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(int, _strict(int, "a whole number"))
+    converter.register_structure_hook(bool, _strict(bool, "true or false"))
+    converter.register_unstructure_hook(Money, _money_text)
+    converter.register_structure_hook(Money, _money)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, _decimal)
+    converter.register_unstructure_hook(Fraction, str)
+    converter.register_structure_hook(Fraction, _fraction)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_structure_hook(datetime, _datetime)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _date)
+    converter.register_unstructure_hook(BillingCycle, str)
+    converter.register_structure_hook(BillingCycle, _cycle)
+    return converter

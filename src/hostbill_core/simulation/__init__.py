@@ -1,0 +1,1 @@
+"""Scenarios and the runs behind the ``hostbill-core simulate`` command."""

@@ -1,0 +1,349 @@
+"""Hypothesis strategies for hostbill_core's primitives and models, for your tests and ours.
+
+Every strategy draws valid values (they pass the models' validators); amounts are exact and,
+unless asked otherwise, already at their currency's minor unit.
+
+>>> from hypothesis import given
+>>> @given(money(currency="JPY"))
+... def test_whole_yen(m):
+...     assert m.amount == m.amount.to_integral_value()
+>>> test_whole_yen()
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+from moneyed import Money
+
+from hostbill_core.calendar import BillingCycle, Period
+from hostbill_core.model import (
+    AccountType,
+    Address,
+    Allocation,
+    Client,
+    ClientSettings,
+    ClientSnapshot,
+    ClientStatus,
+    Contact,
+    ContactDetails,
+    CreditEntry,
+    CreditReason,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    LineKind,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentType,
+    PriceEntry,
+    PricePlan,
+    Product,
+    ProductType,
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+    Service,
+    ServiceGroup,
+    ServiceStatus,
+    TaxAmount,
+)
+from hostbill_core.money import from_minor
+
+__all__ = [
+    "CURRENCIES",
+    "aware_datetimes",
+    "billing_cycles",
+    "calendar_dates",
+    "clients",
+    "contacts",
+    "credit_entries",
+    "currencies",
+    "identifiers",
+    "invoices",
+    "money",
+    "orders",
+    "payments",
+    "periods",
+    "price_plans",
+    "products",
+    "quotes",
+    "service_groups",
+    "services",
+]
+
+#: Currencies drawn by default: every ISO 4217 exponent from 0 (JPY) to 4 (CLF).
+CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "JPY", "KWD", "BHD", "CLF", "CHF")
+
+
+def currencies() -> st.SearchStrategy[str]:
+    """A currency code from :data:`CURRENCIES`."""
+    return st.sampled_from(CURRENCIES)
+
+
+@st.composite
+def money(
+    draw: st.DrawFn,
+    currency: str | None = None,
+    min_units: int = 0,
+    max_units: int = 10**9,
+) -> Money:
+    """An amount of ``min_units`` to ``max_units`` minor units (default 0 to 10^9)."""
+    code = currency if currency is not None else draw(currencies())
+    return from_minor(draw(st.integers(min_units, max_units)), code)
+
+
+def calendar_dates(
+    min_value: date = date(1990, 1, 1), max_value: date = date(2100, 12, 31)
+) -> st.SearchStrategy[date]:
+    """A calendar date, month ends and leap days included."""
+    return st.dates(min_value, max_value)
+
+
+def aware_datetimes() -> st.SearchStrategy[datetime]:
+    """An aware instant in UTC, whole microseconds."""
+    return st.datetimes(datetime(1990, 1, 1), datetime(2100, 1, 1)).map(
+        lambda d: d.replace(tzinfo=UTC)
+    )
+
+
+def billing_cycles() -> st.SearchStrategy[BillingCycle]:
+    """A cycle of 1–36 months, 1–3 years, 1–4 weeks or 1–90 days."""
+    return st.one_of(
+        st.integers(1, 36).map(BillingCycle.months),
+        st.integers(1, 3).map(BillingCycle.years),
+        st.integers(1, 4).map(BillingCycle.weeks),
+        st.integers(1, 90).map(BillingCycle.days),
+    )
+
+
+@st.composite
+def periods(draw: st.DrawFn, max_days: int = 800) -> Period:
+    """A half-open period of 1 to ``max_days`` days."""
+    start = draw(calendar_dates(max_value=date(2098, 1, 1)))
+    return Period(start, start + timedelta(days=draw(st.integers(1, max_days))))
+
+
+def identifiers(prefix: str = "id") -> st.SearchStrategy[Any]:
+    """An identifier such as ``id-42`` (typed ``Any`` so it fits every id ``NewType``)."""
+    return st.integers(0, 10**6).map(lambda n: f"{prefix}-{n}")
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
+_EMAILS = st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(com|org|de)", fullmatch=True)
+
+
+def _details() -> st.SearchStrategy[ContactDetails]:
+    address = st.builds(Address, city=_TEXT, country=st.sampled_from(["", "DE", "US", "GB", "JP"]))
+    return st.builds(ContactDetails, name=_TEXT, email=_EMAILS, company=_TEXT, address=address)
+
+
+@st.composite
+def clients(draw: st.DrawFn) -> Client:
+    """A client with random details, settings and currency."""
+    active_from = draw(calendar_dates())
+    until = draw(st.none() | st.integers(0, 4000).map(lambda d: active_from + timedelta(days=d)))
+    return Client(
+        id=draw(identifiers("client")),
+        details=draw(_details()),
+        currency=draw(currencies()),
+        active_from=active_from,
+        active_until=until,
+        account_type=draw(st.sampled_from(AccountType)),
+        status=draw(st.sampled_from(ClientStatus)),
+        payment_method=draw(st.sampled_from(PaymentMethod)),
+        tax_exempt=draw(st.booleans()),
+        invoice_recipients=tuple(draw(st.lists(_EMAILS, max_size=2))),
+        invoice_note=draw(_TEXT),
+        settings=ClientSettings(
+            invoice_lead_days=draw(st.none() | st.integers(0, 60)),
+            auto_apply_credit=draw(st.none() | st.booleans()),
+        ),
+        version=draw(st.integers(0, 5)),
+    )
+
+
+def contacts() -> st.SearchStrategy[Contact]:
+    """A contact with some rights and email categories."""
+    words = st.lists(st.sampled_from(["view_invoices", "pay_invoices", "view_services"]))
+    return st.builds(
+        Contact,
+        id=identifiers("contact"),
+        client_id=identifiers("client"),
+        details=_details(),
+        rights=words,
+        email_preferences=st.lists(st.sampled_from(["invoices", "support", "general"])),
+        active=st.booleans(),
+    )
+
+
+def products() -> st.SearchStrategy[Product]:
+    """A product of any type."""
+    return st.builds(
+        Product, id=identifiers("product"), name=_TEXT, type=st.sampled_from(ProductType)
+    )
+
+
+@st.composite
+def price_plans(draw: st.DrawFn) -> PricePlan:
+    """A free, one-time or recurring plan with prices in a few currencies."""
+    payment_type = draw(st.sampled_from(PaymentType))
+    entries: list[PriceEntry] = []
+    if payment_type is not PaymentType.FREE:
+        codes = draw(st.lists(currencies(), min_size=1, max_size=3, unique=True))
+        cycles: list[BillingCycle | None] = (
+            [None]
+            if payment_type is PaymentType.ONE_TIME
+            else draw(st.lists(billing_cycles(), min_size=1, max_size=3, unique=True))
+        )
+        for code in codes:
+            for cycle in cycles:
+                fee = draw(money(code))
+                entries.append(PriceEntry(cycle, code, draw(money(code)), fee))
+    return PricePlan(
+        id=draw(identifiers("plan")),
+        product_id=draw(identifiers("product")),
+        name=draw(_TEXT),
+        payment_type=payment_type,
+        prices=tuple(entries),
+    )
+
+
+@st.composite
+def services(draw: st.DrawFn) -> Service:
+    """A service with a random anchor (days 29–31 included), cycle and billing day."""
+    anchor = draw(calendar_dates())
+    return Service(
+        id=draw(identifiers("service")),
+        client_id=draw(identifiers("client")),
+        product_id=draw(identifiers("product")),
+        plan_id=draw(identifiers("plan")),
+        cycle=draw(billing_cycles()),
+        anchor=anchor,
+        next_due_date=anchor + timedelta(days=draw(st.integers(0, 3000))),
+        status=draw(st.sampled_from(ServiceStatus)),
+        name=draw(_TEXT),
+        billing_day=draw(st.none() | st.integers(1, 31)),
+        price_override=draw(st.none() | money()),
+    )
+
+
+def service_groups() -> st.SearchStrategy[ServiceGroup]:
+    """A group of distinct services."""
+    return st.builds(
+        ServiceGroup,
+        id=identifiers("group"),
+        client_id=identifiers("client"),
+        name=_TEXT,
+        service_ids=st.lists(identifiers("service"), unique=True, max_size=4).map(tuple),
+        show_on_invoice=st.booleans(),
+    )
+
+
+@st.composite
+def orders(draw: st.DrawFn) -> Order:
+    """An order of one to three items in one currency."""
+    code = draw(currencies())
+    item = st.builds(
+        OrderItem,
+        product_id=identifiers("product"),
+        plan_id=identifiers("plan"),
+        cycle=st.none() | billing_cycles(),
+        price=money(code),
+        setup_fee=money(code),
+        quantity=st.integers(1, 5),
+    )
+    return Order(
+        id=draw(identifiers("order")),
+        client_id=draw(identifiers("client")),
+        placed_at=draw(aware_datetimes()),
+        ip=draw(st.ip_addresses().map(str)),
+        currency=code,
+        items=tuple(draw(st.lists(item, min_size=1, max_size=3))),
+        status=draw(st.sampled_from(OrderStatus)),
+    )
+
+
+@st.composite
+def invoices(draw: st.DrawFn) -> Invoice:
+    """An invoice of up to four lines (keys unique), taxes and a partial payment."""
+    code = draw(currencies())
+    lines = []
+    for i in range(draw(st.integers(0, 4))):
+        tax = TaxAmount("VAT", Decimal("0.19"), draw(money(code, max_units=10**6)))
+        lines.append(
+            InvoiceLine(
+                description=draw(_TEXT),
+                amount=draw(money(code, min_units=-(10**6), max_units=10**6)),
+                kind=draw(st.sampled_from(LineKind)),
+                key=draw(st.none() | st.just(f"line-{i}")),
+                period=draw(st.none() | periods()),
+                taxes=tuple(draw(st.lists(st.just(tax), max_size=1))),
+            )
+        )
+    return Invoice(
+        id=draw(identifiers("invoice")),
+        client_id=draw(identifiers("client")),
+        currency=code,
+        due_date=draw(calendar_dates()),
+        lines=tuple(lines),
+        status=draw(st.sampled_from(InvoiceStatus)),
+        number=draw(st.none() | st.integers(1, 999).map(str)),
+        amount_paid=draw(money(code, max_units=10**6)),
+        client=draw(st.none() | st.builds(ClientSnapshot, name=_TEXT, email=_EMAILS)),
+    )
+
+
+@st.composite
+def payments(draw: st.DrawFn) -> Payment:
+    """A payment with fees, a partial refund and allocations within its amount."""
+    code = draw(currencies())
+    units = draw(st.integers(0, 10**8))
+    allocated = draw(st.integers(0, units))
+    return Payment(
+        id=draw(identifiers("payment")),
+        client_id=draw(identifiers("client")),
+        received_at=draw(aware_datetimes()),
+        amount=from_minor(units, code),
+        fees=draw(money(code, max_units=units)),
+        refunded=draw(money(code, max_units=units)),
+        gateway="card",
+        transaction_id=draw(st.text("abc123", max_size=8)),
+        allocations=(Allocation(draw(identifiers("invoice")), from_minor(allocated, code)),),
+    )
+
+
+def credit_entries() -> st.SearchStrategy[CreditEntry]:
+    """A signed credit ledger entry."""
+    return st.builds(
+        CreditEntry,
+        id=identifiers("credit"),
+        client_id=identifiers("client"),
+        at=aware_datetimes(),
+        amount=money(min_units=-(10**6)),
+        reason=st.sampled_from(CreditReason),
+        actor=_TEXT,
+    )
+
+
+@st.composite
+def quotes(draw: st.DrawFn) -> Quote:
+    """A quote of up to three lines."""
+    code = draw(currencies())
+    created = draw(calendar_dates())
+    line = st.builds(QuoteLine, description=_TEXT, amount=money(code))
+    return Quote(
+        id=draw(identifiers("quote")),
+        client_id=draw(identifiers("client")),
+        currency=code,
+        created_on=created,
+        expires_on=created + timedelta(days=draw(st.integers(0, 90))),
+        lines=tuple(draw(st.lists(line, max_size=3))),
+        status=draw(st.sampled_from(QuoteStatus)),
+    )

@@ -1,0 +1,69 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hostbill_core.adapters.sqlite import SCHEMA_VERSION, SqliteStore
+from hostbill_core.errors import ConfigurationError
+from hostbill_core.testing.contract import sample_client
+
+
+def test_opening_twice_migrates_once(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    SqliteStore(path).close()
+    store = SqliteStore(path)
+    rows = store._connection.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0]
+    assert (store.schema_version(), rows) == (SCHEMA_VERSION, SCHEMA_VERSION)
+
+
+def test_data_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.clients.add(sample_client())
+        uow.commit()
+    store.close()
+    with SqliteStore(path).unit_of_work() as uow:
+        assert uow.clients.get("client-1").version == 1
+
+
+def test_wal_journal_for_files(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.sqlite")
+    mode = store._connection.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(ConfigurationError) as caught:
+        SqliteStore(path)
+    assert caught.value.setting == "schema_version"
+
+
+def test_duplicate_natural_key_leaves_the_transaction_usable() -> None:
+    from hostbill_core.testing.contract import sample_invoice
+
+    store = SqliteStore(":memory:")
+    with store.unit_of_work() as uow:
+        uow.invoices.add(sample_invoice())
+        with pytest.raises(Exception, match="natural key"):
+            uow.invoices.add(sample_invoice("invoice-2"))
+        uow.clients.add(sample_client())
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert [i.id for i in uow.invoices.list()] == ["invoice-1"]
+        assert uow.clients.find("client-1") is not None
+
+
+def test_amount_column_is_exact_text() -> None:
+    from hostbill_core.testing.contract import sample_invoice
+
+    store = SqliteStore(":memory:")
+    with store.unit_of_work() as uow:
+        uow.invoices.add(sample_invoice())
+        uow.commit()
+    row = store._connection.execute("SELECT amount, currency, due FROM aggregates").fetchone()
+    assert row == ("10.00", "EUR", "2026-02-28")
