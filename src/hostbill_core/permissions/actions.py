@@ -60,6 +60,7 @@ class Action(enum.Enum):
     PROFILE_VIEW = "profile.view"
     PROFILE_EDIT = "profile.edit"
     OWNER_LOGIN_EDIT = "profile.owner_login"
+    PROFILE_ADMIN_EDIT = "profile.admin_edit"
     PROFILE_CHANGES_VIEW = "profile.changes"
     PROFILE_LOCK_FIELDS = "profile.lock_fields"
     CONTACT_VIEW = "contact.view"
@@ -121,6 +122,7 @@ def _rules() -> dict[Action, Rule]:
         a.PROFILE_VIEW: Rule(k.PROFILE, r.MODIFY_PROFILE, p.VIEW_CLIENTS),
         a.PROFILE_EDIT: Rule(k.PROFILE, r.MODIFY_PROFILE, p.EDIT_CLIENTS),
         a.OWNER_LOGIN_EDIT: Rule(k.PROFILE, None, p.EDIT_CLIENTS),
+        a.PROFILE_ADMIN_EDIT: Rule(k.PROFILE, None, p.EDIT_CLIENTS, owner=False),
         a.PROFILE_CHANGES_VIEW: Rule(k.PROFILE, None, p.VIEW_CLIENTS, owner=False),
         a.PROFILE_LOCK_FIELDS: Rule(k.PROFILE, None, p.EDIT_CLIENTS, owner=False),
         a.CONTACT_VIEW: Rule(k.CONTACT, r.MANAGE_CONTACTS, p.VIEW_CLIENTS),

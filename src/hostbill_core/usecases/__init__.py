@@ -1,0 +1,7 @@
+"""Use cases: open a unit of work, check the actor, load, change, save, emit events.
+
+Client lifecycle: :mod:`~hostbill_core.usecases.client_export` (GDPR data export),
+:mod:`~hostbill_core.usecases.client_merge`, :mod:`~hostbill_core.usecases.client_anonymise`,
+:mod:`~hostbill_core.usecases.client_status` (close, archive, soft delete) and
+:mod:`~hostbill_core.usecases.profile` (profile edits with a change log and locked fields).
+"""
