@@ -179,7 +179,7 @@ def test_only_the_owner_or_staff_change_the_owners_login():
 def test_an_action_on_the_wrong_kind_of_resource_is_denied():
     decision = decide(OwnerActor(C1), Action.INVOICE_PAY, SERVICE_1, AT)
     assert not decision.allowed
-    assert decision.reason == "invoice.pay applies to a invoice, not a service"
+    assert decision.reason == "invoice.pay applies to a resource of kind invoice, not service"
 
 
 def test_a_disabled_contact_may_do_nothing():

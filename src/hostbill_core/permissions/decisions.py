@@ -17,7 +17,7 @@ from hostbill_core.errors import PermissionDeniedError, ValidationError
 from hostbill_core.model.ids import ServiceId
 from hostbill_core.permissions.actions import RULES, Action, Resource, ResourceKind, Rule
 from hostbill_core.permissions.actors import Actor, ContactActor, OwnerActor, StaffActor
-from hostbill_core.permissions.holdings import Holding, find_holding, holdings
+from hostbill_core.permissions.holdings import Holding, areas_at, holding_for
 from hostbill_core.permissions.rights import Area, Right, closure
 
 __all__ = ["REAUTHENTICATION_WINDOW", "Decision", "areas_of", "check_instant", "decide"]
@@ -27,6 +27,11 @@ REAUTHENTICATION_WINDOW = timedelta(minutes=5)
 
 _SCOPED_KINDS = frozenset({ResourceKind.SERVICE, ResourceKind.DOMAIN})
 _ALL_AREAS = tuple(Area)
+_STAFF_AREAS = frozenset(
+    (rule.privilege, rule.right.area) for rule in RULES.values() if rule.right is not None
+)
+# For each right, the stored names that give it (itself and every right implying it).
+_GIVERS = {r: frozenset(g.value for g in Right if r in closure([g])) for r in Right}
 
 
 @attrs.frozen
@@ -72,18 +77,13 @@ def check_instant(at: datetime, field: str = "at") -> None:
         raise ValidationError(field, at, "an aware datetime, e.g. tzinfo=UTC")
 
 
-def areas_of(actor: Actor, held: tuple[Holding, ...]) -> tuple[Area, ...]:
-    """The client-area sections ``actor`` may open, in :class:`Area` order."""
+def areas_of(actor: Actor, at: datetime) -> tuple[Area, ...]:
+    """The client-area sections ``actor`` may open at ``at``, in :class:`Area` order."""
     if isinstance(actor, OwnerActor):
         return _ALL_AREAS
-    if isinstance(actor, StaffActor):
-        opened = {
-            rule.right.area
-            for rule in RULES.values()
-            if rule.right is not None and rule.privilege in actor.privileges
-        }
-    else:
-        opened = {h.right.area for h in held}
+    if isinstance(actor, ContactActor):
+        return areas_at(actor.contact, at)
+    opened = {a for p, a in _STAFF_AREAS if p in actor.privileges}
     return tuple(a for a in Area if a in opened)
 
 
@@ -106,15 +106,16 @@ def decide(actor: Actor, action: Action, resource: Resource, at: datetime) -> De
     """
     check_instant(at)
     rule = RULES[action]
-    held = holdings(actor, at)
-    areas = areas_of(actor, held)
+    areas = areas_of(actor, at)
 
     def answer(allowed: bool, reason: str, reauth: bool = False) -> Decision:
         return Decision(allowed, reason, areas, reauth, action, rule.right)
 
     if resource.kind is not rule.kind:
         return answer(
-            False, f"{action.value} applies to a {rule.kind.value}, not a {resource.kind.value}"
+            False,
+            f"{action.value} applies to a resource of kind {rule.kind.value}, "
+            f"not {resource.kind.value}",
         )
     if isinstance(actor, StaffActor):
         return answer(*_staff(actor, action, rule, at))
@@ -128,7 +129,7 @@ def decide(actor: Actor, action: Action, resource: Resource, at: datetime) -> De
         if rule.owner:
             return answer(True, "the master account owner may do everything on its account")
         return answer(False, f"{action.value} is staff work; ask the business's staff")
-    return answer(*_contact(actor, rule, resource, held, at))
+    return answer(*_contact(actor, rule, resource, at))
 
 
 def _staff(actor: StaffActor, action: Action, rule: Rule, at: datetime) -> tuple[bool, str, bool]:
@@ -152,7 +153,6 @@ def _contact(
     actor: ContactActor,
     rule: Rule,
     resource: Resource,
-    held: tuple[Holding, ...],
     at: datetime,
 ) -> tuple[bool, str]:
     who = actor.ref
@@ -162,7 +162,7 @@ def _contact(
         doers = "the account owner or staff" if rule.owner else "staff"
         return False, f"only {doers} may do this; no right lets a contact do it"
     service = ServiceId(resource.id) if resource.kind in _SCOPED_KINDS and resource.id else None
-    holding = find_holding(held, rule.right, service)
+    holding = holding_for(actor.contact, rule.right, service, at)
     if holding is not None:
         return True, f"{who} holds {rule.right.value} ({_describe(holding)})"
     return False, _missing(actor, rule.right, service, at)
@@ -175,6 +175,10 @@ def _describe(holding: Holding) -> str:
     if holding.expires_at is not None:
         parts.append("until " + holding.expires_at.isoformat())
     return " ".join(parts)
+
+
+def _gives(name: str, right: Right) -> bool:
+    return name in _GIVERS[right]
 
 
 def _missing(actor: ContactActor, right: Right, service: ServiceId | None, at: datetime) -> str:
@@ -192,10 +196,3 @@ def _missing(actor: ContactActor, right: Right, service: ServiceId | None, at: d
         target = f"service {service}" if service else "the whole account"
         return f"{who} holds {right.value} only for {', '.join(scoped)}, not {target}"
     return f"{who} does not hold the right {right.value}"
-
-
-def _gives(name: str, right: Right) -> bool:
-    return name in _GIVERS[right]
-
-
-_GIVERS = {r: frozenset(g.value for g in Right if r in closure([g])) for r in Right}

@@ -124,7 +124,7 @@ class ContactEdit:
 
 
 def _deny(actor: Actor, action: Action, reason: str, at: datetime) -> PermissionDeniedError:
-    areas = areas_of(actor, holdings(actor, at))
+    areas = areas_of(actor, at)
     decision = Decision(False, reason, areas, False, action, Right.MANAGE_CONTACTS)
     return PermissionDeniedError(decision, reason)
 

@@ -17,9 +17,9 @@ from hostbill_core.model.access import Grant
 from hostbill_core.model.contacts import Contact
 from hostbill_core.model.ids import ServiceId
 from hostbill_core.permissions.actors import Actor, ContactActor
-from hostbill_core.permissions.rights import Right, closure
+from hostbill_core.permissions.rights import Area, Right, closure
 
-__all__ = ["Holding", "covers", "find_holding", "holdings", "holdings_of_contact"]
+__all__ = ["Holding", "areas_at", "covers", "holding_for", "holdings", "holdings_of_contact"]
 
 
 @attrs.frozen
@@ -39,30 +39,27 @@ class Holding:
 
 
 _EVERYTHING = tuple(Holding(r, source="the owner's own account") for r in Right)
+# A stored name → the rights it gives (itself and the ones it implies); unknown names give none.
+_GIVES: dict[str, tuple[Right, ...]] = {
+    r.value: tuple(sorted(closure([r]), key=lambda x: x.value)) for r in Right
+}
+_PLAIN = {r: Holding(r) for r in Right}
+_AREA_OF = {r.value: r.area.value for r in Right}
+_AREA_ORDER = tuple((a, a.value) for a in Area)
 
 
-def _known(name: str) -> Right | None:
-    try:
-        return Right(name)
-    except ValueError:
-        return None
-
-
-def _grant_holdings(grant: Grant) -> Iterable[Holding]:
-    right = _known(grant.right)
-    if right is None:
-        return ()
+def _grant_holdings(grant: Grant) -> tuple[Holding, ...]:
     scope = frozenset(grant.service_ids) if grant.service_ids else None
     source = f"grant by {grant.granted_by}" if grant.granted_by else "grant"
-    return (Holding(r, scope, grant.expires_at, source) for r in closure([right]))
+    return tuple(Holding(r, scope, grant.expires_at, source) for r in _GIVES.get(grant.right, ()))
 
 
 def holdings_of_contact(contact: Contact, at: datetime) -> tuple[Holding, ...]:
     """A contact's holdings at ``at``; none at all while the contact is disabled."""
     if not contact.active:
         return ()
-    plain = closure(r for r in map(_known, contact.rights) if r is not None)
-    held = [Holding(r) for r in sorted(plain, key=lambda r: r.value)]
+    plain = {r: _PLAIN[r] for name in contact.rights for r in _GIVES.get(name, ())}
+    held = list(plain.values())
     for grant in contact.grants:
         if grant.active_at(at):
             held.extend(_grant_holdings(grant))
@@ -101,15 +98,30 @@ def covers(
     )
 
 
-def find_holding(
-    held: Iterable[Holding], right: Right, service_id: ServiceId | None
+def areas_at(contact: Contact, at: datetime) -> tuple[Area, ...]:
+    """The client-area sections a contact's rights open at ``at``, in :class:`Area` order."""
+    if not contact.active:
+        return ()
+    names = [*contact.rights, *(g.right for g in contact.grants if g.active_at(at))]
+    opened = {_AREA_OF[name] for name in names if name in _AREA_OF}
+    return tuple(area for area, value in _AREA_ORDER if value in opened)
+
+
+def holding_for(
+    contact: Contact, right: Right, service_id: ServiceId | None, at: datetime
 ) -> Holding | None:
-    """The first holding of ``right`` that applies to ``service_id`` (None: account-wide)."""
-    for holding in held:
-        if holding.right is not right:
+    """The holding that lets ``contact`` use ``right`` on ``service_id`` at ``at``, or None.
+
+    An account-wide right comes first; a grant counts while active and when it is for the
+    whole account or lists ``service_id`` (None asks for the whole account).
+    """
+    if not contact.active:
+        return None
+    if any(right in _GIVES.get(name, ()) for name in contact.rights):
+        return _PLAIN[right]
+    for grant in contact.grants:
+        if right not in _GIVES.get(grant.right, ()) or not grant.active_at(at):
             continue
-        if holding.service_ids is None or (
-            service_id is not None and service_id in holding.service_ids
-        ):
-            return holding
+        if not grant.service_ids or (service_id is not None and service_id in grant.service_ids):
+            return next(h for h in _grant_holdings(grant) if h.right is right)
     return None

@@ -20,7 +20,7 @@ from hostbill_core.model.clients import Client
 from hostbill_core.model.contacts import Contact
 from hostbill_core.model.ids import ContactId, ServiceId
 from hostbill_core.permissions.decisions import check_instant
-from hostbill_core.permissions.holdings import find_holding, holdings_of_contact
+from hostbill_core.permissions.holdings import holding_for
 from hostbill_core.permissions.rights import Right
 
 __all__ = [
@@ -124,11 +124,9 @@ def _blocker(
     if category.value not in contact.email_preferences:
         return f"is not subscribed to {category.value}"
     right = category.right
-    if right is not None:
-        held = holdings_of_contact(contact, at)
-        if find_holding(held, right, service_id) is None:
-            where = f" for service {service_id}" if service_id else ""
-            return f"does not hold {right.value}{where}"
+    if right is not None and holding_for(contact, right, service_id, at) is None:
+        where = f" for service {service_id}" if service_id else ""
+        return f"does not hold {right.value}{where}"
     return None
 
 
@@ -184,7 +182,7 @@ def ticket_recipients(account: Account, opened_by: ContactId | None, at: datetim
             left_out.append(f"contact {contact.id} did not open the ticket")
         elif not contact.active:
             left_out.append(f"contact {contact.id} opened the ticket but is disabled")
-        elif find_holding(holdings_of_contact(contact, at), Right.TICKETS, None) is None:
+        elif holding_for(contact, Right.TICKETS, None, at) is None:
             left_out.append(f"contact {contact.id} opened the ticket but no longer holds tickets")
         else:
             reason = "opened the ticket"
