@@ -60,13 +60,11 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
     )
 
 
-def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str, Any]]:
+def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
     invoices, a payment, credit entries, a quote."""
     money = lambda a: to_money(a, currency)  # noqa: E731
-    line = InvoiceLine(
-        "Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}{tag}-s1/2026-03"
-    )
+    line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
     item = OrderItem("hosting", "basic", MONTHLY, money("10.00"), money("0.00"))
     return [
@@ -74,13 +72,13 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         (
             "contacts",
             Contact(
-                f"{cid}{tag}-k1", cid, ContactDetails("Kim", "kim@example.com"), rights=("tickets",)
+                f"{cid}-k1", cid, ContactDetails("Kim", "kim@example.com"), rights=("tickets",)
             ),
         ),
         (
             "services",
             Service(
-                f"{cid}{tag}-s1",
+                f"{cid}-s1",
                 cid,
                 "hosting",
                 "basic",
@@ -93,7 +91,7 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         (
             "services",
             Service(
-                f"{cid}{tag}-d1",
+                f"{cid}-d1",
                 cid,
                 "domain",
                 "com",
@@ -105,13 +103,13 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         ),
         (
             "service_groups",
-            ServiceGroup(f"{cid}{tag}-g1", cid, "Shop", service_ids=(f"{cid}{tag}-s1",)),
+            ServiceGroup(f"{cid}-g1", cid, "Shop", service_ids=(f"{cid}-s1",)),
         ),
-        ("orders", Order(f"{cid}{tag}-o1", cid, AT, "203.0.113.7", currency, (item,))),
+        ("orders", Order(f"{cid}-o1", cid, AT, "203.0.113.7", currency, (item,))),
         (
             "orders",
             Order(
-                f"{cid}{tag}-o2",
+                f"{cid}-o2",
                 cid,
                 AT,
                 "203.0.113.7",
@@ -123,7 +121,7 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         (
             "invoices",
             Invoice(
-                f"{cid}{tag}-i1",
+                f"{cid}-i1",
                 cid,
                 currency,
                 date(2026, 3, 31),
@@ -135,11 +133,11 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         (
             "invoices",
             Invoice(
-                f"{cid}{tag}-i2",
+                f"{cid}-i2",
                 cid,
                 currency,
                 date(2026, 2, 28),
-                (attrs.evolve(line, key=f"{cid}{tag}-s1/2026-02"),),
+                (attrs.evolve(line, key=f"{cid}-s1/2026-02"),),
                 InvoiceStatus.PAID,
                 client=snapshot,
                 amount_paid=money("10.00"),
@@ -148,30 +146,30 @@ def records_of(cid: str, currency: str = "EUR", tag: str = "") -> list[tuple[str
         (
             "payments",
             Payment(
-                f"{cid}{tag}-p1",
+                f"{cid}-p1",
                 cid,
                 AT,
                 money("10.00"),
                 gateway="card",
-                transaction_id=f"tx-{cid}{tag}",
+                transaction_id=f"tx-{cid}",
             ),
         ),
         (
             "credit",
             CreditEntry(
-                f"{cid}{tag}-e1", cid, AT, money("20.00"), CreditReason.ADD_CREDIT, "owner:" + cid
+                f"{cid}-e1", cid, AT, money("20.00"), CreditReason.ADD_CREDIT, "owner:" + cid
             ),
         ),
         (
             "credit",
             CreditEntry(
-                f"{cid}{tag}-e2", cid, AT, money("-5.50"), CreditReason.APPLIED_TO_INVOICE, "system"
+                f"{cid}-e2", cid, AT, money("-5.50"), CreditReason.APPLIED_TO_INVOICE, "system"
             ),
         ),
         (
             "quotes",
             Quote(
-                f"{cid}{tag}-q1",
+                f"{cid}-q1",
                 cid,
                 currency,
                 date(2026, 3, 1),
