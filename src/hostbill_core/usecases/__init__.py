@@ -1,4 +1,4 @@
-"""Use cases: open a unit of work, check the actor, load, change, save, emit events.
+"""The application layer: each use case opens a unit of work, loads, calls engines, saves.
 
 Client lifecycle: :mod:`~hostbill_core.usecases.client_export` (GDPR data export),
 :mod:`~hostbill_core.usecases.client_merge`, :mod:`~hostbill_core.usecases.client_anonymise`,
