@@ -163,7 +163,13 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
         (
             "credit",
             CreditEntry(
-                f"{cid}-e2", cid, AT, money("-5.50"), CreditReason.APPLIED_TO_INVOICE, "system"
+                f"{cid}-e2",
+                cid,
+                AT,
+                money("-5.50"),
+                CreditReason.APPLIED_TO_INVOICE,
+                "system",
+                invoice_id=f"{cid}-i2",
             ),
         ),
         (

@@ -73,7 +73,9 @@ def test_an_explicit_rate_converts_prices_and_carries_the_credit_over(uow):
     assert sum_money(eur, "EUR") == to_money("27.55", "EUR")
     # Invoices are records: they keep the currency they were issued in.
     assert {i.currency for i in after["invoices"] if i.id.startswith("c3")} == {"USD"}
-    assert "credit balance 14.50 USD of client c3 at 0.9 → 13.05 EUR" in result.explanation
+    assert result.explanation.endswith(
+        "credit of client c3: 14.50 USD × 0.9 = 13.05 EUR (ROUND_HALF_UP, rate of 2026-03-10)"
+    )
 
 
 def test_the_rate_must_be_the_one_needed(uow):

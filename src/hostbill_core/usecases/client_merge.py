@@ -8,12 +8,12 @@ Currencies
     Clients in the same currency merge as they are. When they differ the merge is refused
     unless the request carries an exchange rate from the source's currency to the target's:
     that explicit choice converts the services' price overrides (rounded once, to the target
-    currency's minor unit, ROUND_HALF_UP) and carries the source's credit balance over with two
-    entries, one closing it in the source currency and one opening it, converted, in the target
-    currency; the moved entries keep their history, and those in the source currency sum to
-    zero. The target's balance is the sum of its entries in its own currency.
-    Invoices, payments, orders and quotes are records of what happened and keep the currency
-    they were made in.
+    currency's minor unit, ROUND_HALF_UP) and carries the source's credit balance over the way
+    the invoicing engine changes a ledger's currency (``invoicing.credit.change_currency``):
+    one entry closes it in the source currency, one opens it, converted, in the target's; a
+    zero balance moves nothing. The moved entries keep their history, and those in the source
+    currency then sum to zero. Invoices, payments, orders and quotes are records of what
+    happened and keep the currency they were made in.
 """
 
 from __future__ import annotations
@@ -23,18 +23,11 @@ from datetime import datetime
 from types import MappingProxyType
 
 import attrs
-from moneyed import Money
 
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
-from hostbill_core.model import (
-    Client,
-    ClientId,
-    CreditEntry,
-    CreditEntryId,
-    CreditReason,
-    Service,
-)
-from hostbill_core.money import ExchangeRate, convert, sum_money
+from hostbill_core.invoicing.credit import CreditLedger, CurrencyChangeRequest, change_currency
+from hostbill_core.model import Client, ClientId, CreditEntryId, Service
+from hostbill_core.money import ExchangeRate, convert
 from hostbill_core.permissions import Action, Actor
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.usecases.client_records import (
@@ -94,35 +87,31 @@ def _moved_service(service: Service, target: ClientId, rate: ExchangeRate | None
     return attrs.evolve(service, client_id=target, price_override=price)
 
 
-def _text(money: Money) -> str:
-    return f"{money.amount} {money.currency.code}"
-
-
 def _carry_credit(
     work: UnitOfWork, request: MergeRequest, records: ClientRecords, rate: ExchangeRate
 ) -> str:
+    """Close the moved balance in the source currency and open it converted (invoicing's rule)."""
     currency = records.client.currency
-    balance = sum_money(
-        (e.amount for e in records.credit if e.amount.currency.code == currency), currency
+    moved = tuple(
+        attrs.evolve(e, client_id=request.target_id)
+        for e in records.credit
+        if e.amount.currency.code == currency
     )
-    converted = convert(balance, rate)
     stem = f"merge-{request.source_id}-into-{request.target_id}"
-    note = (
-        f"balance {_text(balance)} of client {request.source_id} at {rate.rate} → "
-        f"{_text(converted)}"
+    change = change_currency(
+        CreditLedger(request.target_id, currency, moved),
+        CurrencyChangeRequest(
+            rate,
+            CreditEntryId(f"{stem}-out"),
+            CreditEntryId(f"{stem}-in"),
+            request.at,
+            request.actor.ref,
+        ),
     )
-    for suffix, amount in (("out", -balance), ("in", converted)):
-        entry = CreditEntry(
-            id=CreditEntryId(f"{stem}-{suffix}"),
-            client_id=request.target_id,
-            at=request.at,
-            amount=amount,
-            reason=CreditReason.CURRENCY_CHANGE,
-            actor=request.actor.ref,
-            note=note,
-        )
-        work.credit.add(entry)
-    return f"credit {note}"
+    for entry in (change.closing, change.opening):
+        if entry is not None:
+            work.credit.add(entry)
+    return f"credit of client {request.source_id}: {change.explanation}"
 
 
 def _move_all(work: UnitOfWork, request: MergeRequest, records: ClientRecords) -> dict[str, int]:
@@ -161,7 +150,7 @@ def merge_clients(
         moved = _move_all(work, request, records)
         told = [f"client {request.source_id} merged into {target.id} by {request.actor.ref}"]
         told.append(records.counts() + " moved")
-        if request.rate is not None and records.credit:
+        if request.rate is not None:
             told.append(_carry_credit(work, request, records, request.rate))
         work.clients.remove(request.source_id)
         work.commit()
