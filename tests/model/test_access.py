@@ -37,3 +37,39 @@ def test_an_invitation_needs_an_email_address():
     with pytest.raises(ValidationError) as caught:
         Invitation(InvitationId("i1"), ClientId("c1"), "not-an-email", "owner:c1", AT)
     assert caught.value.field == "email"
+
+
+def test_access_records_round_trip_through_the_converter():
+    from hostbill_core.model import Client, Contact, ContactDetails
+    from hostbill_core.model.access import StorefrontUser, StorefrontUserId
+    from hostbill_core.model.changes import ProfileChange
+    from hostbill_core.serialization import make_converter
+
+    converter = make_converter()
+    details = ContactDetails("Kim", "kim@example.com")
+    grant = Grant("view_services", (ServiceId("s1"),), AT, "owner:c1")
+    contact = Contact("k1", "c1", details, rights=("tickets",), grants=(grant,))
+    change = ProfileChange("details.name", "Kim", "Kim Lee", "owner:c1", AT)
+    client = Client("c1", details, "EUR", AT.date(), changes=(change,))
+    invitation = Invitation(
+        InvitationId("i1"),
+        ClientId("c1"),
+        "ivy@example.com",
+        "owner:c1",
+        AT,
+        grants=(grant,),
+        sent_at=AT,
+        expires_at=AT + timedelta(days=7),
+    )
+    user = StorefrontUser(
+        StorefrontUserId("u1"),
+        ClientId("c1"),
+        "Uma",
+        "Lee",
+        "uma@example.com",
+        "en",
+        "DD/MM/YYYY",
+        AT,
+    )
+    for item in (contact, client, invitation, user):
+        assert converter.structure(converter.unstructure(item), type(item)) == item
