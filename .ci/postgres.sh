@@ -10,7 +10,7 @@ dir=${2:?data directory}
 port=${HOSTBILL_PG_PORT:-55432}
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-as_postgres() { su postgres -s /bin/bash -c "$1"; }
+as_postgres() { (cd / && su postgres -s /bin/bash -c "$1"); }
 
 case "$cmd" in
 start)

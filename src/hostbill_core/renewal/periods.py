@@ -35,13 +35,14 @@ spans, counting every day as ``1 / (days of its aligned period)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 
 import attrs
 
 from hostbill_core.calendar import BillingCycle, Period, add_months
 from hostbill_core.errors import ValidationError
+from hostbill_core.renewal._checks import require_date
 
 __all__ = ["BilledPeriod", "billing_periods"]
 
@@ -67,16 +68,11 @@ class BilledPeriod:
         return self.fraction != 1
 
 
-def _require_date(field: str, value: object) -> None:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(field, value, "a calendar date (datetime.date) is required")
-
-
 def _validate(
     start: date, target: date, cycle: BillingCycle, billing_day: int | None, end: date | None
 ) -> None:
-    _require_date("start", start)
-    _require_date("target", target)
+    require_date("start", start)
+    require_date("target", target)
     if not isinstance(cycle, BillingCycle):
         raise ValidationError("cycle", cycle, "a BillingCycle is required (e.g. MONTHLY)")
     if billing_day is not None and (
@@ -86,7 +82,7 @@ def _validate(
     ):
         raise ValidationError("billing_day", billing_day, "a billing day is 1 to 31, or None")
     if end is not None:
-        _require_date("end", end)
+        require_date("end", end)
     if target < start:
         raise ValidationError("target", target, f"billing runs on or after the start ({start})")
     if end is not None and end <= start:
@@ -174,10 +170,11 @@ def billing_periods(
             ``billing_day`` outside 1–31; a non-date or a datetime; a cycle that is not a
             :class:`~hostbill_core.calendar.BillingCycle`.
 
-    >>> from hostbill_core.calendar import QUARTERLY
-    >>> [(str(b.period), b.fraction) for b in billing_periods(
-    ...     date(2024, 1, 1), date(2024, 1, 1), QUARTERLY, end=date(2024, 2, 1))]
-    [('[2024-01-01, 2024-02-01)', Fraction(31, 91))]
+    Examples:
+        >>> from hostbill_core.calendar import QUARTERLY
+        >>> [(str(b.period), b.fraction) for b in billing_periods(
+        ...     date(2024, 1, 1), date(2024, 1, 1), QUARTERLY, end=date(2024, 2, 1))]
+        [('[2024-01-01, 2024-02-01)', Fraction(31, 91))]
     """
     _validate(start, target, cycle, billing_day, end)
     return tuple(_walk(start, target, cycle, billing_day, end))
