@@ -27,7 +27,8 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from functools import cached_property
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import attrs
@@ -71,6 +72,15 @@ _FIELDS = {
 }
 _OPTIONAL = frozenset({GroupKey.BILLING_CONTACT, GroupKey.SERVICE_GROUP, GroupKey.SERVICE})
 _ORDER = tuple(GroupKey)
+_CLIENT_ID = attrgetter("client_id")
+_GROUP_ID = attrgetter("group_id")
+_CURRENCY = attrgetter("currency")
+_CURRENCY_AND_DUE_DATE = attrgetter("currency", "due_date")
+_PLAIN_LINE_ORDER = attrgetter("currency", "due_date", "key")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 def _canonical(keys: Iterable[GroupKey]) -> tuple[GroupKey, ...]:
@@ -249,24 +259,53 @@ def group_items(
     batch = items if isinstance(items, list | tuple) else list(items)
     _check_unique(batch)
     layout = GroupLayout.of(groups)
-    if any(map(attrgetter("group_id"), batch)):
+    if any(map(_GROUP_ID, batch)):
         for index, item in enumerate(batch):
             layout.check(index, item)
+    if layout.shown or policy.merge_within_days or _OPTIONAL.intersection(policy.keys):
+        drafts = _keyed_drafts(batch, policy, layout)
+    else:
+        drafts = _plain_drafts(batch, GroupKey.DUE_DATE in policy.keys)
+    return GroupingResult(tuple(drafts), policy)
+
+
+def _plain_drafts(batch: Sequence[BillableItem], by_due_date: bool) -> list[InvoiceDraft]:
+    """Drafts split by client, currency and (``by_due_date``) due date: the common case.
+
+    The items are bucketed by client alone; each client's items are sorted once by (currency,
+    due date, natural key), which is the draft order and the line order together, and cut
+    into runs of one currency (and due date). Same drafts as :func:`_keyed_drafts` gives.
+    """
+    split = _CURRENCY_AND_DUE_DATE if by_due_date else _CURRENCY
+    by_client: defaultdict[ClientId, list[BillableItem]] = defaultdict(list)
+    for client_id, item in zip(map(_CLIENT_ID, batch), batch, strict=True):
+        by_client[client_id].append(item)
+    drafts: list[InvoiceDraft] = []
+    one, many = drafts.append, drafts.extend
+    for _client_id, run in sorted(by_client.items(), key=_FIRST):
+        if len(run) == 1:
+            one(_new_draft((run[0],)))
+        else:
+            run.sort(key=_PLAIN_LINE_ORDER)
+            many(map(_new_draft, map(tuple, map(_SECOND, groupby(run, split)))))
+    return drafts
+
+
+def _keyed_drafts(
+    batch: Sequence[BillableItem], policy: GroupingPolicy, layout: GroupLayout
+) -> list[InvoiceDraft]:
+    """Drafts for any policy: buckets by the policy's keys, cut into merge-window runs."""
     order = _line_order(policy, layout)
     buckets: defaultdict[Hashable, list[BillableItem]] = defaultdict(list)
     for key, item in zip(map(_bucket_key(policy), batch), batch, strict=True):
         buckets[key].append(item)
     drafts: list[InvoiceDraft] = []
     window = policy.merge_within_days
-    for key in sorted(buckets):  # type: ignore[type-var]
-        bucket = buckets[key]
+    for _key, bucket in sorted(buckets.items(), key=_FIRST):
         if len(bucket) > 1:
             bucket.sort(key=order)
-        if window or layout.shown:
-            drafts.extend(_draft(run, layout) for run in _runs(bucket, window))
-        else:  # the common case, kept lean: one draft per bucket, no group headings
-            drafts.append(InvoiceDraft(tuple(bucket)))
-    return GroupingResult(tuple(drafts), policy)
+        drafts.extend(_draft(run, layout) for run in _runs(bucket, window))
+    return drafts
 
 
 def _line_order(policy: GroupingPolicy, layout: GroupLayout) -> Callable[[BillableItem], Any]:
@@ -317,4 +356,19 @@ def _draft(run: list[BillableItem], layout: GroupLayout) -> InvoiceDraft:
     if layout.shown:
         present = {i.group_id for i in run if i.group_id is not None and layout.shows(i.group_id)}
         titles = tuple(sorted((g, layout.shown[g].name) for g in present))
-    return InvoiceDraft(tuple(run), titles)
+    return _new_draft(tuple(run), titles)
+
+
+def _new_draft(
+    items: tuple[BillableItem, ...], titles: tuple[tuple[ServiceGroupId, str], ...] = ()
+) -> InvoiceDraft:
+    """``InvoiceDraft(items, titles)`` without the generated ``__init__``'s per-call set-up.
+
+    InvoiceDraft has no validator or converter, so setting its two slots directly builds an
+    equal, indistinguishable instance (the tests compare the two); it matters when a run
+    makes one draft per few items.
+    """
+    draft: InvoiceDraft = _new(InvoiceDraft)
+    _setattr(draft, "items", items)
+    _setattr(draft, "titles", titles)
+    return draft

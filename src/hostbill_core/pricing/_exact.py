@@ -6,19 +6,20 @@ currency's minor unit with a named mode. Two ways compute it, with the same resu
 * :func:`round_ratio` / :func:`prorated_units`: the product as an exact ratio of Python
   integers, rounded by the mode's rule. Slow but obviously exact: the reference.
 * :func:`share`, the fast path: ``product = amount × n`` in a 40-digit context that traps any
-  rounding (so the product is exact), then ``product / d`` in a 60-digit context, then one
-  ``quantize`` with the mode. The division rounds at the 60th digit, which could only change
-  the final result if the exact quotient lay within that error of a rounding boundary (a
-  multiple of half a minor unit) without lying on it. In minor units the quotient is
-  ``A × n × 10^(e - s) / d`` for an amount with coefficient ``A`` and ``s`` decimals in a
-  currency of exponent ``e``, so its distance from a boundary it is not on is at least
-  ``1 / (2d × 10^max(0, s - e))``, while the division's error is below
-  ``|quotient| × 10^-59``. With ``|A × n| < 10^40`` (the trap), the product's magnitude below
-  ``10^50`` (checked) and ``e <= 4``, the error is always the smaller, and a quotient exactly on
-  a boundary has few enough digits to be represented exactly. Outside those bounds
-  :func:`share` falls back to the integer path.
+  rounding, and any product of 10^50 or more (its ``Emax``), so the product is exact and
+  bounded; then ``product / d`` in a 60-digit context, then one ``quantize`` with the mode.
+  The division rounds at the 60th digit, which could only change the final result if the
+  exact quotient lay within that error of a rounding boundary (a multiple of half a minor
+  unit) without lying on it. In minor units the quotient is ``A × n × 10^(e - s) / d`` for an
+  amount with coefficient ``A`` and ``s`` decimals in a currency of exponent ``e``, so its
+  distance from a boundary it is not on is at least ``1 / (2d × 10^max(0, s - e))``, while
+  the division's error is below ``|quotient| × 10^-59``. With ``|A × n| < 10^40``, the
+  product's magnitude below ``10^50`` and ``e <= 4``, the error is always the smaller, and a
+  quotient exactly on a boundary has few enough digits to be represented exactly. Outside
+  those bounds (the product's context traps) :func:`share` falls back to the integer path.
 
-Money is built once, at the edge.
+Money is built once, at the edge, by :func:`new_money` (no re-checking of what the engine
+already knows is a Decimal and a Currency).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "exponent_of",
     "fraction_text",
     "money_of",
+    "new_money",
     "product_text",
     "prorated_units",
     "quantum_of",
@@ -51,11 +53,25 @@ __all__ = [
 # A context wide enough that scaling an integer count of minor units never rounds.
 _EXACT = decimal.Context(prec=80)
 _EXPONENTS: dict[Currency, int] = {}
-# The fast path's contexts: an exact product (any rounding raises), a 60-digit quotient.
-_PRODUCT = decimal.Context(prec=40, traps=[decimal.Inexact, decimal.Rounded])
-_QUOTIENT = decimal.Context(prec=60)
+# The fast path's contexts: an exact product below 10^50 (any rounding, or an adjusted
+# exponent above Emax, raises), and a 60-digit quotient.
 _PRODUCT_LIMIT = 50
+_PRODUCT = decimal.Context(
+    prec=40,
+    Emax=_PRODUCT_LIMIT - 1,
+    traps=[decimal.Inexact, decimal.Rounded, decimal.Overflow],
+)
+_QUOTIENT = decimal.Context(prec=60)
+# Bound once: looking a method up on a Context costs about as much as the arithmetic.
+_MULTIPLY = _PRODUCT.multiply
+_DIVIDE = _QUOTIENT.divide
 _QUANTA: dict[str, Decimal] = {}
+_new = object.__new__
+
+# Decimal(n) for the counts of a share of a period (days: every one): a context method given
+# an int converts it to a new Decimal on every call.
+_COUNTS = tuple(Decimal(n) for n in range(1024))
+_COUNTED = len(_COUNTS)
 
 
 def quantum_of(currency: Currency) -> Decimal:
@@ -66,9 +82,9 @@ def quantum_of(currency: Currency) -> Decimal:
     return found
 
 
-def difference(a: Decimal, b: Decimal) -> Decimal:
-    """``a - b`` exactly (an 80-digit context, whatever the caller's context is)."""
-    return _EXACT.subtract(a, b)
+#: ``difference(a, b)`` is ``a - b`` exactly (an 80-digit context, whatever the caller's
+#: context is); the context's bound method itself, as the engine calls it per plan change.
+difference: Callable[[Decimal, Decimal], Decimal] = _EXACT.subtract
 
 
 def share(
@@ -78,14 +94,19 @@ def share(
 
     ``denominator`` is above zero. See the module docstring for why the fast path is exact.
     """
-    quantum = _QUANTA.get(currency.code) or quantum_of(currency)
+    n: int | Decimal = numerator
+    d: int | Decimal = denominator
+    if 0 <= numerator <= denominator < _COUNTED:  # a share of a period: no int conversion
+        n, d = _COUNTS[numerator], _COUNTS[denominator]
     try:
-        product = _PRODUCT.multiply(amount, numerator)
+        quantum = _QUANTA[currency.code]
+    except KeyError:
+        quantum = quantum_of(currency)
+    try:
+        product = _MULTIPLY(amount, n)
     except decimal.DecimalException:
         return _integer_share(amount, numerator, denominator, currency, mode)
-    if product.adjusted() >= _PRODUCT_LIMIT:
-        return _integer_share(amount, numerator, denominator, currency, mode)
-    return _QUOTIENT.divide(product, denominator).quantize(quantum, mode, _QUOTIENT)
+    return _DIVIDE(product, d).quantize(quantum, mode, _QUOTIENT)
 
 
 def _integer_share(
@@ -174,6 +195,20 @@ def prorated_units(
 def money_of(units: int, exponent: int, currency: Currency) -> Money:
     """The Money worth ``units`` minor units (10^-exponent each) of ``currency``."""
     return Money(Decimal(units).scaleb(-exponent, _EXACT), currency)
+
+
+def new_money(amount: Decimal, currency: Currency) -> Money:
+    """``Money(amount, currency)`` for an amount already a Decimal and a Currency object.
+
+    ``Money.__init__`` re-checks both types and costs more than the arithmetic behind the
+    amount; this sets the same two attributes on a new instance directly. The result is
+    equal to ``Money(amount, currency)`` in type, attributes, equality, hash and repr (the
+    tests compare the two), so callers cannot tell them apart.
+    """
+    money: Money = _new(Money)
+    money.amount = amount  # type: ignore[misc]  # Final: set once, as Money.__init__ does
+    money.currency = currency  # type: ignore[misc]
+    return money
 
 
 def as_fraction(value: object, field: str = "fraction") -> Fraction:

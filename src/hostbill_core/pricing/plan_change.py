@@ -31,12 +31,13 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import arithmetic, difference, exponent_of, share
+from hostbill_core.pricing._exact import arithmetic, difference, exponent_of, new_money, share
 from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
 
 __all__ = ["PlanChange", "change_plan"]
 
 _HALF_UP = RoundingPolicy()
+_new_tuple = tuple.__new__
 
 
 class PlanChange(NamedTuple):
@@ -110,8 +111,11 @@ def change_plan(
         CurrencyMismatchError: the two prices are in different currencies.
         ValidationError: a negative price, or ``on`` outside the period.
     """
-    _check_price("old_price", old_price)
-    _check_price("new_price", new_price)
+    if not (isinstance(old_price, Money) and isinstance(new_price, Money)) or (
+        old_price.amount.is_signed() or new_price.amount.is_signed()
+    ):
+        _check_price("old_price", old_price)  # raises the first error, in argument order
+        _check_price("new_price", new_price)
     currency = old_price.currency
     if new_price.currency is not currency and new_price.currency != currency:
         raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
@@ -119,17 +123,20 @@ def change_plan(
     mode = policy.mode
     unused = share(old_price.amount, left, whole, currency, mode)
     charged = share(new_price.amount, left, whole, currency, mode)
-    credit = unused.copy_negate()  # exact: a sign flip never rounds
-    return PlanChange(
-        old_price,
-        new_price,
-        period,
-        on,
-        Money(credit, currency),
-        Money(charged, currency),
-        Money(difference(charged, unused), currency),
-        convention,
-        policy,
+    # A PlanChange is a tuple: build it as its generated __new__ does, without the extra call.
+    return _new_tuple(
+        PlanChange,
+        (
+            old_price,
+            new_price,
+            period,
+            on,
+            new_money(unused.copy_negate(), currency),  # exact: a sign flip never rounds
+            new_money(charged, currency),
+            new_money(difference(charged, unused), currency),
+            convention,
+            policy,
+        ),
     )
 
 

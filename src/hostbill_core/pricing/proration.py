@@ -26,7 +26,7 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import as_fraction, share
+from hostbill_core.pricing._exact import as_fraction, new_money, share
 
 __all__ = [
     "ACTUAL_DAYS",
@@ -50,8 +50,15 @@ class ProrationMethod(enum.Enum):
     NONE = "none"
 
 
+# Members as module constants: reading one off the Enum class costs more than a whole day
+# count (Python 3.11), and the engine reads them on every proration.
+_FIXED = ProrationMethod.FIXED_DAYS
+_SECONDS = ProrationMethod.BY_SECOND
+_NONE = ProrationMethod.NONE
+
+
 def _days_per_month(instance: ProrationConvention, _attribute: object, value: int | None) -> None:
-    fixed = instance.method is ProrationMethod.FIXED_DAYS
+    fixed = instance.method is _FIXED
     if fixed and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 31):
         raise ValidationError("days_per_month", value, "fixed-day months count 1 to 31 days")
     if not fixed and value is not None:
@@ -105,7 +112,7 @@ class ProrationConvention:
                 for a day convention, or a naive datetime.
         """
         before, whole = self._measure(period, on)
-        if self.method is ProrationMethod.NONE:
+        if self.method is _NONE:
             return Fraction(int(before == whole))
         return Fraction(before, whole)
 
@@ -115,7 +122,7 @@ class ProrationConvention:
         Arguments and errors as for :meth:`used`.
         """
         before, whole = self._measure(period, on)
-        if self.method is ProrationMethod.NONE:
+        if self.method is _NONE:
             return Fraction(int(before == 0))
         return Fraction(whole - before, whole)
 
@@ -126,32 +133,32 @@ class ProrationConvention:
         path). Arguments and errors as for :meth:`used`.
         """
         before, whole = self._measure(period, on)
-        if self.method is ProrationMethod.NONE:
+        if self.method is _NONE:
             return int(before == 0), 1
         return whole - before, whole
 
     def describe(self, period: Period, on: date) -> str:
         """The share of ``period`` from ``on`` on, in words: ``"15 of 30 days"``."""
         before, whole = self._measure(period, on)
-        unit = "seconds" if self.method is ProrationMethod.BY_SECOND else "days"
+        unit = "seconds" if self.method is _SECONDS else "days"
         text = f"{whole - before} of {whole} {unit} of {period}"
-        if self.method is ProrationMethod.FIXED_DAYS:
+        if self.method is _FIXED:
             return f"{text} counting {self.days_per_month}-day months"
-        if self.method is ProrationMethod.NONE:
+        if self.method is _NONE:
             return f"{text}, not prorated (a partial period counts nothing)"
         return text
 
     def _measure(self, period: Period, on: date) -> tuple[int, int]:
         """(units before ``on``, units in the whole period) in this convention's unit."""
         method = self.method
-        if method is ProrationMethod.BY_SECOND:
+        if method is _SECONDS:
             return self._seconds(period, on)
         start, end = period.start, period.end
         if type(on) is not date and (not isinstance(on, date) or isinstance(on, datetime)):
             raise ValidationError("on", on, "a day convention splits on a datetime.date")
         if not start <= on <= end:
             raise ValidationError("on", on, f"the split must lie within {period}")
-        if method is ProrationMethod.FIXED_DAYS:
+        if method is _FIXED:
             first = self._position(start)
             whole = self._position(end) - first
             if whole > 0:
@@ -211,4 +218,4 @@ def prorate(price: Money, fraction: Fraction, policy: RoundingPolicy = _HALF_UP)
     if not isinstance(price, Money):
         raise ValidationError("price", price, "a price is a moneyed.Money")
     currency = price.currency
-    return Money(share(price.amount, numerator, denominator, currency, policy.mode), currency)
+    return new_money(share(price.amount, numerator, denominator, currency, policy.mode), currency)
