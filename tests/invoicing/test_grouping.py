@@ -1,13 +1,24 @@
+import pickle
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hostbill_core.errors import ConfigurationError, ValidationError
-from hostbill_core.invoicing.grouping import GroupingPolicy, GroupKey, group_items
+from hostbill_core.invoicing.grouping import (
+    GroupingPolicy,
+    GroupKey,
+    InvoiceDraft,
+    _keyed_drafts,
+    _new_draft,
+    _plain_drafts,
+    group_items,
+)
+from hostbill_core.invoicing.groups import GroupLayout
 from hostbill_core.invoicing.items import BillableItem
-from hostbill_core.model import InvoiceStatus, ServiceGroup
+from hostbill_core.model import InvoiceStatus, ServiceGroup, ServiceGroupId
 from hostbill_core.money import sum_money, to_minor, to_money
 
 from .factories import DAY, item, items, usd
@@ -216,3 +227,62 @@ def test_draft_total_matches_its_invoice_and_lines_are_cached() -> None:
     # 1.10 + 0.22 + 2.00 = 3.32
     assert draft.total == usd("3.32") == draft.to_invoice("x").total
     assert draft.lines is draft.lines
+
+
+#: Every group of the factories hidden on invoices: no headings, so the lean path groups.
+HIDDEN = tuple(attrs.evolve(g, show_on_invoice=False) for g in ALL_GROUPS)
+PLAIN_POLICIES = st.sampled_from([GroupingPolicy(), GroupingPolicy((GroupKey.CURRENCY,))])
+
+
+@given(items(max_size=25), PLAIN_POLICIES, st.randoms(use_true_random=False))
+def test_the_lean_path_gives_the_drafts_of_the_keyed_path(
+    batch: list[BillableItem], policy: GroupingPolicy, rnd: object
+) -> None:
+    rnd.shuffle(batch)  # type: ignore[attr-defined]
+    expected = _keyed_drafts(batch, policy, GroupLayout.of(HIDDEN))
+    assert list(group_items(batch, policy, HIDDEN).drafts) == expected
+    by_due_date = GroupKey.DUE_DATE in policy.keys
+    assert _plain_drafts(batch, by_due_date) == expected
+    # not only equal: the same item objects in the same places
+    plain = [[id(i) for i in d.items] for d in _plain_drafts(batch, by_due_date)]
+    assert plain == [[id(i) for i in d.items] for d in expected]
+
+
+def test_the_lean_path_orders_clients_currencies_due_dates_and_keys() -> None:
+    later = DAY + timedelta(days=2)
+    batch = [
+        item("b", client="c2"),
+        item("z", due=later),
+        item("y", currency="EUR"),
+        item("a", due=later),
+        item("c"),
+        item("m", client="c10"),
+    ]
+    drafts = group_items(batch).drafts
+    # client ids compare as text: "c1" < "c10" < "c2"; EUR before USD; lines by key
+    assert [(d.client_id, d.currency, d.due_date, d.keys) for d in drafts] == [
+        ("c1", "EUR", DAY, ("y",)),
+        ("c1", "USD", DAY, ("c",)),
+        ("c1", "USD", later, ("a", "z")),
+        ("c10", "USD", DAY, ("m",)),
+        ("c2", "USD", DAY, ("b",)),
+    ]
+
+
+@pytest.mark.parametrize("titles", [(), (("g-c1", "Web"),)])
+def test_a_draft_built_by_its_slots_is_indistinguishable(
+    titles: tuple[tuple[ServiceGroupId, str], ...],
+) -> None:
+    lines = (item("a", service="c1-s2", group="g-c1"), item("b", "2.50"))
+    fast, slow = _new_draft(lines, titles), InvoiceDraft(lines, titles)
+    assert type(fast) is InvoiceDraft
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert attrs.asdict(fast, recurse=False) == attrs.asdict(slow, recurse=False)
+    assert fast.lines == slow.lines
+    assert fast.sections == slow.sections
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert attrs.evolve(fast, titles=()) == attrs.evolve(slow, titles=())
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.items = ()  # type: ignore[misc]

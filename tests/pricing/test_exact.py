@@ -1,15 +1,23 @@
 import decimal
+import pickle
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moneyed import get_currency
+from moneyed import Money, get_currency
 
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import ROUNDING_MODES, minor_units
-from hostbill_core.pricing._exact import as_fraction, prorated_units, round_ratio, share
+from hostbill_core.pricing._exact import (
+    as_fraction,
+    difference,
+    new_money,
+    prorated_units,
+    round_ratio,
+    share,
+)
 
 MODES = sorted(ROUNDING_MODES)
 
@@ -128,3 +136,68 @@ def test_share_does_not_depend_on_the_callers_context():
         assert share(
             Decimal("1234.56"), 14, 31, CURRENCIES["USD"], decimal.ROUND_HALF_UP
         ) == Decimal("557.54")
+
+
+@given(
+    AMOUNTS,
+    st.integers(0, 1100),
+    st.integers(1, 1100),
+    st.sampled_from(sorted(CURRENCIES)),
+    st.sampled_from(MODES),
+)
+def test_share_of_day_counts_equals_the_integer_reference(
+    amount: Decimal, left: int, whole: int, code: str, mode: str
+):
+    # counts below 1024 go in as cached Decimals, the others as ints: both agree with integers
+    left = min(left, whole)
+    exponent = minor_units(code)
+    units = prorated_units(amount, left, whole, exponent, mode)
+    expected = Decimal(f"{units}E-{exponent}")
+    assert share(amount, left, whole, CURRENCIES[code], mode) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "numerator", "denominator"),
+    [
+        (Decimal("9E+49"), 1, 1),  # a product just below 10^50: the fast path
+        (Decimal("1E+49"), 10, 7),  # 10^50: the product's Emax traps, the integers answer
+        (Decimal("3E+60"), 2, 3),  # far beyond, one significant digit
+        (Decimal("0E+70"), 5, 9),  # zero with a huge exponent is still zero
+    ],
+)
+def test_share_beyond_the_products_bounds_falls_back_exactly(
+    amount: Decimal, numerator: int, denominator: int
+):
+    units = prorated_units(amount, numerator, denominator, 0, decimal.ROUND_HALF_UP)
+    assert share(
+        amount, numerator, denominator, CURRENCIES["JPY"], decimal.ROUND_HALF_UP
+    ) == Decimal(units)
+
+
+def test_the_engine_leaves_the_callers_context_flags_alone():
+    with decimal.localcontext() as ctx:
+        ctx.clear_flags()
+        share(Decimal("10.00"), 14, 31, CURRENCIES["USD"], decimal.ROUND_HALF_UP)
+        share(Decimal("1E+49"), 10, 7, CURRENCIES["USD"], decimal.ROUND_HALF_UP)
+        difference(Decimal("4.52"), Decimal("10.00"))
+        assert not any(ctx.flags.values())
+
+
+def test_difference_is_exact_in_any_context():
+    with decimal.localcontext() as ctx:
+        ctx.prec = 2
+        assert difference(Decimal("1234.56"), Decimal("0.01")) == Decimal("1234.55")
+
+
+@given(AMOUNTS, st.sampled_from(sorted(CURRENCIES)))
+def test_new_money_is_indistinguishable_from_money(amount: Decimal, code: str):
+    currency = CURRENCIES[code]
+    fast, slow = new_money(amount, currency), Money(amount, currency)
+    assert type(fast) is Money
+    assert vars(fast) == vars(slow)
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert -fast == -slow
+    assert fast + slow == slow + slow

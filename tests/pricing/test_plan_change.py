@@ -5,12 +5,14 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from moneyed import Money
 
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import RoundingPolicy, minor_units, to_money
-from hostbill_core.pricing import BY_SECOND, NO_PRORATION, ProrationConvention
-from hostbill_core.pricing.plan_change import change_plan
+from hostbill_core.pricing import ACTUAL_DAYS, BY_SECOND, NO_PRORATION, ProrationConvention
+from hostbill_core.pricing._exact import prorated_units
+from hostbill_core.pricing.plan_change import PlanChange, change_plan
 
 APRIL = Period(date(2026, 4, 1), date(2026, 5, 1))  # 30 days
 
@@ -189,3 +191,61 @@ def test_net_is_charge_plus_credit_and_parts_stay_within_the_prices(
         assert change.net.amount >= 0
     if new_units <= old_units:
         assert change.net.amount <= 0
+
+
+def reference(old: Money, new: Money, period: Period, on: date, mode: str) -> PlanChange:
+    # The slow, obvious way: integer shares of each price, Money built by its constructor.
+    left, whole = (period.end - on).days, period.days
+    exponent = minor_units(old.currency)
+    unused = prorated_units(old.amount, left, whole, exponent, mode)
+    charged = prorated_units(new.amount, left, whole, exponent, mode)
+    code = old.currency.code
+    return PlanChange(
+        old,
+        new,
+        period,
+        on,
+        Money(Decimal(-unused).scaleb(-exponent), code),
+        Money(Decimal(charged).scaleb(-exponent), code),
+        Money(Decimal(charged - unused).scaleb(-exponent), code),
+        ACTUAL_DAYS,
+        RoundingPolicy(mode),
+    )
+
+
+@given(
+    changes(),
+    st.tuples(st.integers(0, 10**12), st.integers(0, 10**12)),
+    st.integers(0, 2),
+    st.sampled_from(["USD", "JPY", "KWD"]),
+    MODES,
+)
+def test_change_plan_equals_the_integer_reference(
+    split: tuple[Period, date], units: tuple[int, int], extra: int, code: str, mode: str
+):
+    # prices up to two decimals finer than the minor unit; periods of 1 to 1100 days
+    period, on = split
+    places = minor_units(code) + extra
+    old, new = (to_money(Decimal(u).scaleb(-places), code) for u in units)
+    change = change_plan(old, new, period, on, policy=RoundingPolicy(mode))
+    expected = reference(old, new, period, on, mode)
+    assert type(change) is PlanChange
+    assert change == expected
+    assert change._asdict() == expected._asdict()
+    assert [type(m) for m in (change.credit, change.charge, change.net)] == [Money] * 3
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "reason"),
+    [
+        (Decimal("1"), to_money("-1.00", "USD"), "old_price", "moneyed.Money"),
+        (to_money("-1.00", "USD"), Decimal("1"), "old_price", "zero or more"),
+        (to_money("1.00", "USD"), to_money("-0.00", "USD"), "new_price", "zero or more"),
+    ],
+)
+def test_the_first_bad_price_in_argument_order_is_named(
+    old: object, new: object, field: str, reason: str
+):
+    with pytest.raises(ValidationError, match=reason) as caught:
+        change_plan(old, new, APRIL, date(2026, 4, 16))  # type: ignore[arg-type]
+    assert caught.value.field == field

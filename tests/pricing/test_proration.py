@@ -268,3 +268,21 @@ def test_prorate_matches_a_high_precision_decimal(
     fraction = Fraction(min(num, den), den)
     price = to_money(Decimal(units).scaleb(-minor_units(code) - 1), code)  # finer than minor
     assert prorate(price, fraction, RoundingPolicy(mode)).amount == reference(price, fraction, mode)
+
+
+@given(
+    st.integers(-(10**12), 10**12),
+    st.integers(0, 10**9),
+    st.integers(1, 10**9),
+    CURRENCIES,
+    MODES,
+)
+def test_prorate_by_large_counts_matches_a_high_precision_decimal(
+    units: int, num: int, den: int, code: str, mode: str
+):
+    # seconds-sized counts: beyond the engine's cached day counts
+    fraction = Fraction(min(num, den), den)
+    price = to_money(Decimal(units).scaleb(-minor_units(code)), code)
+    prorated = prorate(price, fraction, RoundingPolicy(mode))
+    assert type(prorated) is Money
+    assert prorated == Money(reference(price, fraction, mode), code)
