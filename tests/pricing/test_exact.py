@@ -12,8 +12,8 @@ from hostbill_core.errors import ValidationError
 from hostbill_core.money import ROUNDING_MODES, minor_units
 from hostbill_core.pricing._exact import (
     as_fraction,
-    difference,
-    new_money,
+    exchange,
+    prorated,
     prorated_units,
     round_ratio,
     share,
@@ -175,24 +175,17 @@ def test_share_beyond_the_products_bounds_falls_back_exactly(
 
 
 def test_the_engine_leaves_the_callers_context_flags_alone():
+    usd = Money(Decimal("10.00"), "USD")
     with decimal.localcontext() as ctx:
         ctx.clear_flags()
         share(Decimal("10.00"), 14, 31, CURRENCIES["USD"], decimal.ROUND_HALF_UP)
         share(Decimal("1E+49"), 10, 7, CURRENCIES["USD"], decimal.ROUND_HALF_UP)
-        difference(Decimal("4.52"), Decimal("10.00"))
+        prorated(usd, 14, 31, decimal.ROUND_HALF_UP)
+        exchange(usd, Money(Decimal("20.00"), "USD"), 14, 31, decimal.ROUND_HALF_UP)
         assert not any(ctx.flags.values())
 
 
-def test_difference_is_exact_in_any_context():
-    with decimal.localcontext() as ctx:
-        ctx.prec = 2
-        assert difference(Decimal("1234.56"), Decimal("0.01")) == Decimal("1234.55")
-
-
-@given(AMOUNTS, st.sampled_from(sorted(CURRENCIES)))
-def test_new_money_is_indistinguishable_from_money(amount: Decimal, code: str):
-    currency = CURRENCIES[code]
-    fast, slow = new_money(amount, currency), Money(amount, currency)
+def assert_indistinguishable(fast: Money, slow: Money) -> None:
     assert type(fast) is Money
     assert vars(fast) == vars(slow)
     assert fast == slow
@@ -201,3 +194,45 @@ def test_new_money_is_indistinguishable_from_money(amount: Decimal, code: str):
     assert pickle.loads(pickle.dumps(fast)) == slow
     assert -fast == -slow
     assert fast + slow == slow + slow
+
+
+COUNTS = st.tuples(st.integers(0, 2000), st.integers(1, 2000)).map(
+    lambda t: (min(t), t[1])  # 0 <= left <= whole, either side of the cached counts
+)
+
+
+@given(AMOUNTS, COUNTS, st.sampled_from(sorted(CURRENCIES)), st.sampled_from(MODES))
+def test_prorated_money_is_the_share_in_money(
+    amount: Decimal, counts: tuple[int, int], code: str, mode: str
+):
+    currency = CURRENCIES[code]
+    left, whole = counts
+    fast = prorated(Money(amount, currency), left, whole, mode)
+    assert_indistinguishable(fast, Money(share(amount, left, whole, currency, mode), currency))
+
+
+@given(AMOUNTS, AMOUNTS, COUNTS, st.sampled_from(sorted(CURRENCIES)), st.sampled_from(MODES))
+def test_exchange_credits_the_old_share_and_charges_the_new_one(
+    old: Decimal, new: Decimal, counts: tuple[int, int], code: str, mode: str
+):
+    currency = CURRENCIES[code]
+    left, whole = counts
+    credit, charge, net = exchange(Money(old, currency), Money(new, currency), left, whole, mode)
+    unused, charged = (share(a, left, whole, currency, mode) for a in (old, new))
+    assert_indistinguishable(credit, Money(unused.copy_negate(), currency))  # -0 stays -0
+    assert_indistinguishable(charge, Money(charged, currency))
+    with decimal.localcontext() as ctx:
+        ctx.prec = 100  # the reference difference, exact
+        assert_indistinguishable(net, Money(charged - unused, currency))
+
+
+def test_prorated_of_a_new_currency_and_of_a_long_product_falls_back():
+    # first use of a currency finds no cached quantum; 10^49 × 10 reaches the product's bound:
+    # 10^50 / 7 = 14285714285714285714285714285714285714285714285714.28… → …714
+    bhd = get_currency("BHD")
+    assert prorated(Money(Decimal("1.2345"), bhd), 1, 2, decimal.ROUND_HALF_UP) == Money(
+        Decimal("0.617"), bhd
+    )
+    assert prorated(
+        Money(Decimal("1E+49"), CURRENCIES["JPY"]), 10, 7, decimal.ROUND_HALF_UP
+    ) == Money(Decimal("14285714285714285714285714285714285714285714285714"), "JPY")

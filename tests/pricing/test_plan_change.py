@@ -205,7 +205,7 @@ def reference(old: Money, new: Money, period: Period, on: date, mode: str) -> Pl
         new,
         period,
         on,
-        Money(Decimal(-unused).scaleb(-exponent), code),
+        Money(Decimal(unused).scaleb(-exponent).copy_negate(), code),  # a zero credit is -0
         Money(Decimal(charged).scaleb(-exponent), code),
         Money(Decimal(charged - unused).scaleb(-exponent), code),
         ACTUAL_DAYS,
@@ -232,7 +232,9 @@ def test_change_plan_equals_the_integer_reference(
     assert type(change) is PlanChange
     assert change == expected
     assert change._asdict() == expected._asdict()
-    assert [type(m) for m in (change.credit, change.charge, change.net)] == [Money] * 3
+    money = (change.credit, change.charge, change.net)
+    assert [type(m) for m in money] == [Money] * 3
+    assert [repr(m) for m in money] == [repr(m) for m in expected[4:7]]
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,10 @@ currency's minor unit with a named mode. Two ways compute it, with the same resu
   quotient exactly on a boundary has few enough digits to be represented exactly. Outside
   those bounds (the product's context traps) :func:`share` falls back to the integer path.
 
-Money is built once, at the edge, by :func:`new_money` (no re-checking of what the engine
-already knows is a Decimal and a Currency).
+Money is built once, at the edge. :func:`prorated` and :func:`exchange` (the engine's hot
+paths) build it by setting the two attributes ``Money.__init__`` sets, without re-checking
+what they already know is a Decimal and a Currency; the result is equal to ``Money(amount,
+currency)`` in type, attributes, equality, hash and repr (the tests compare them).
 """
 
 from __future__ import annotations
@@ -37,12 +39,12 @@ from hostbill_core.money import minor_units
 __all__ = [
     "arithmetic",
     "as_fraction",
-    "difference",
+    "exchange",
     "exponent_of",
     "fraction_text",
     "money_of",
-    "new_money",
     "product_text",
+    "prorated",
     "prorated_units",
     "quantum_of",
     "round_ratio",
@@ -65,6 +67,7 @@ _QUOTIENT = decimal.Context(prec=60)
 # Bound once: looking a method up on a Context costs about as much as the arithmetic.
 _MULTIPLY = _PRODUCT.multiply
 _DIVIDE = _QUOTIENT.divide
+_SUBTRACT = _EXACT.subtract
 _QUANTA: dict[str, Decimal] = {}
 _new = object.__new__
 
@@ -80,11 +83,6 @@ def quantum_of(currency: Currency) -> Decimal:
     if found is None:
         found = _QUANTA[currency.code] = Decimal(1).scaleb(-exponent_of(currency), _EXACT)
     return found
-
-
-#: ``difference(a, b)`` is ``a - b`` exactly (an 80-digit context, whatever the caller's
-#: context is); the context's bound method itself, as the engine calls it per plan change.
-difference: Callable[[Decimal, Decimal], Decimal] = _EXACT.subtract
 
 
 def share(
@@ -107,6 +105,71 @@ def share(
     except decimal.DecimalException:
         return _integer_share(amount, numerator, denominator, currency, mode)
     return _DIVIDE(product, d).quantize(quantum, mode, _QUOTIENT)
+
+
+def prorated(price: Money, numerator: int, denominator: int, mode: str) -> Money:
+    """``price × numerator / denominator`` as Money, rounded once: :func:`share` in Money.
+
+    The hot path of :func:`~hostbill_core.pricing.prorate`, which has checked that ``price``
+    is Money: :func:`share`'s steps inline for a period's day counts, and the Money set up
+    directly (see the module docstring); one call.
+    """
+    currency = price.currency
+    if 0 <= numerator <= denominator < _COUNTED:
+        try:
+            amount = _DIVIDE(
+                _MULTIPLY(price.amount, _COUNTS[numerator]), _COUNTS[denominator]
+            ).quantize(_QUANTA[currency.code], mode, _QUOTIENT)
+        except (KeyError, decimal.DecimalException):  # a new currency, or a long product
+            amount = share(price.amount, numerator, denominator, currency, mode)
+    else:
+        amount = share(price.amount, numerator, denominator, currency, mode)
+    money: Money = _new(Money)
+    money.amount = amount  # type: ignore[misc]  # Final: set once, as Money.__init__ does
+    money.currency = currency  # type: ignore[misc]
+    return money
+
+
+def exchange(
+    old_price: Money, new_price: Money, left: int, whole: int, mode: str
+) -> tuple[Money, Money, Money]:
+    """The money of swapping prices for ``left / whole`` of a period: (credit, charge, net).
+
+    ``credit`` is ``−share(old_price)``, ``charge`` is ``share(new_price)`` and ``net`` their
+    exact sum, each in the old price's currency; the caller has checked both prices are Money
+    in one currency. One call per plan change, as :func:`prorated` is one per proration.
+    """
+    currency = old_price.currency
+    if 0 <= left <= whole < _COUNTED:
+        n, d = _COUNTS[left], _COUNTS[whole]
+        try:
+            quantum = _QUANTA[currency.code]
+            unused = _DIVIDE(_MULTIPLY(old_price.amount, n), d).quantize(quantum, mode, _QUOTIENT)
+            charged = _DIVIDE(_MULTIPLY(new_price.amount, n), d).quantize(quantum, mode, _QUOTIENT)
+        except (KeyError, decimal.DecimalException):  # a new currency, or a long product
+            unused, charged = _shares(old_price, new_price, left, whole, mode)
+    else:
+        unused, charged = _shares(old_price, new_price, left, whole, mode)
+    credit: Money = _new(Money)
+    credit.amount = unused.copy_negate()  # type: ignore[misc]  # exact: a sign flip never rounds
+    credit.currency = currency  # type: ignore[misc]
+    charge: Money = _new(Money)
+    charge.amount = charged  # type: ignore[misc]
+    charge.currency = currency  # type: ignore[misc]
+    net: Money = _new(Money)
+    net.amount = _SUBTRACT(charged, unused)  # type: ignore[misc]
+    net.currency = currency  # type: ignore[misc]
+    return credit, charge, net
+
+
+def _shares(
+    old_price: Money, new_price: Money, left: int, whole: int, mode: str
+) -> tuple[Decimal, Decimal]:
+    currency = old_price.currency
+    return (
+        share(old_price.amount, left, whole, currency, mode),
+        share(new_price.amount, left, whole, currency, mode),
+    )
 
 
 def _integer_share(
@@ -195,20 +258,6 @@ def prorated_units(
 def money_of(units: int, exponent: int, currency: Currency) -> Money:
     """The Money worth ``units`` minor units (10^-exponent each) of ``currency``."""
     return Money(Decimal(units).scaleb(-exponent, _EXACT), currency)
-
-
-def new_money(amount: Decimal, currency: Currency) -> Money:
-    """``Money(amount, currency)`` for an amount already a Decimal and a Currency object.
-
-    ``Money.__init__`` re-checks both types and costs more than the arithmetic behind the
-    amount; this sets the same two attributes on a new instance directly. The result is
-    equal to ``Money(amount, currency)`` in type, attributes, equality, hash and repr (the
-    tests compare the two), so callers cannot tell them apart.
-    """
-    money: Money = _new(Money)
-    money.amount = amount  # type: ignore[misc]  # Final: set once, as Money.__init__ does
-    money.currency = currency  # type: ignore[misc]
-    return money
 
 
 def as_fraction(value: object, field: str = "fraction") -> Fraction:

@@ -31,7 +31,7 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import arithmetic, difference, exponent_of, new_money, share
+from hostbill_core.pricing._exact import arithmetic, exchange, exponent_of
 from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
 
 __all__ = ["PlanChange", "change_plan"]
@@ -120,23 +120,10 @@ def change_plan(
     if new_price.currency is not currency and new_price.currency != currency:
         raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
     left, whole = convention.remaining_parts(period, on)
-    mode = policy.mode
-    unused = share(old_price.amount, left, whole, currency, mode)
-    charged = share(new_price.amount, left, whole, currency, mode)
+    credit, charge, net = exchange(old_price, new_price, left, whole, policy.mode)
     # A PlanChange is a tuple: build it as its generated __new__ does, without the extra call.
     return _new_tuple(
-        PlanChange,
-        (
-            old_price,
-            new_price,
-            period,
-            on,
-            new_money(unused.copy_negate(), currency),  # exact: a sign flip never rounds
-            new_money(charged, currency),
-            new_money(difference(charged, unused), currency),
-            convention,
-            policy,
-        ),
+        PlanChange, (old_price, new_price, period, on, credit, charge, net, convention, policy)
     )
 
 

@@ -26,7 +26,7 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import as_fraction, new_money, share
+from hostbill_core.pricing._exact import as_fraction, prorated
 
 __all__ = [
     "ACTUAL_DAYS",
@@ -217,5 +217,4 @@ def prorate(price: Money, fraction: Fraction, policy: RoundingPolicy = _HALF_UP)
         as_fraction(fraction)
     if not isinstance(price, Money):
         raise ValidationError("price", price, "a price is a moneyed.Money")
-    currency = price.currency
-    return new_money(share(price.amount, numerator, denominator, currency, policy.mode), currency)
+    return prorated(price, numerator, denominator, policy.mode)
