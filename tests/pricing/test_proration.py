@@ -286,3 +286,32 @@ def test_prorate_by_large_counts_matches_a_high_precision_decimal(
     prorated = prorate(price, fraction, RoundingPolicy(mode))
     assert type(prorated) is Money
     assert prorated == Money(reference(price, fraction, mode), code)
+
+
+@given(
+    st.dates(date(2000, 1, 1), date(2040, 1, 1)),
+    st.integers(1, 800),
+    st.integers(-3, 803),
+    st.sampled_from([ACTUAL_DAYS, ProrationConvention.fixed_days(30), NO_PRORATION]),
+)
+def test_remaining_parts_are_the_remaining_share_unreduced(
+    start: date, length: int, offset: int, convention: ProrationConvention
+):
+    period = Period(start, start + timedelta(days=length))
+    on = start + timedelta(days=offset)
+    if not 0 <= offset <= length:  # outside the period: the same refusal as remaining()
+        with pytest.raises(ValidationError, match="within") as parts:
+            convention.remaining_parts(period, on)
+        with pytest.raises(ValidationError, match="within") as share:
+            convention.remaining(period, on)
+        assert str(parts.value) == str(share.value)
+        return
+    left, whole = convention.remaining_parts(period, on)
+    assert Fraction(left, whole) == convention.remaining(period, on)
+    if convention is ACTUAL_DAYS:
+        assert (left, whole) == (length - offset, length)
+
+
+def test_remaining_parts_refuse_a_datetime_for_a_day_convention():
+    with pytest.raises(ValidationError, match=r"datetime\.date"):
+        ACTUAL_DAYS.remaining_parts(SEPTEMBER, datetime(2011, 9, 15, tzinfo=UTC))

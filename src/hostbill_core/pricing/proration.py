@@ -52,6 +52,7 @@ class ProrationMethod(enum.Enum):
 
 # Members as module constants: reading one off the Enum class costs more than a whole day
 # count (Python 3.11), and the engine reads them on every proration.
+_ACTUAL = ProrationMethod.ACTUAL_DAYS
 _FIXED = ProrationMethod.FIXED_DAYS
 _SECONDS = ProrationMethod.BY_SECOND
 _NONE = ProrationMethod.NONE
@@ -132,7 +133,11 @@ class ProrationConvention:
         :meth:`remaining` as two integers, without building a Fraction (the engine's hot
         path). Arguments and errors as for :meth:`used`.
         """
-        before, whole = self._measure(period, on)
+        if self.method is _ACTUAL and type(on) is date:  # the usual case, in one call
+            start, end = period.start, period.end
+            if start <= on <= end:
+                return (end - on).days, (end - start).days
+        before, whole = self._measure(period, on)  # every other case, and every refusal
         if self.method is _NONE:
             return int(before == 0), 1
         return whole - before, whole
