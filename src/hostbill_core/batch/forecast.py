@@ -244,9 +244,9 @@ def forecast(
     result = Forecast(days, (), empty, empty, "")
     for frame in _frames(frames):
         totals, renewals = _forecast_frame(frame, horizon, _kept(frame, wanted), billing_day)
-        result = result.merge(
-            Forecast(days, frame.currencies, np.array(totals), np.array(renewals), "")
-        )
+        shape = (months, len(frame.currencies))
+        sums = (np.array(t, dtype=np.int64).reshape(shape) for t in (totals, renewals))
+        result = result.merge(Forecast(days, frame.currencies, *sums, ""))
     names = ", ".join(s.value for s in wanted)
     return attrs.evolve(
         result,
