@@ -245,8 +245,8 @@ def forecast(
     for frame in _frames(frames):
         totals, renewals = _forecast_frame(frame, horizon, _kept(frame, wanted), billing_day)
         shape = (months, len(frame.currencies))
-        sums = (np.array(t, dtype=np.int64).reshape(shape) for t in (totals, renewals))
-        result = result.merge(Forecast(days, frame.currencies, *sums, ""))
+        sums = [np.array(t, dtype=np.int64).reshape(shape) for t in (totals, renewals)]
+        result = result.merge(Forecast(days, frame.currencies, sums[0], sums[1], ""))
     names = ", ".join(s.value for s in wanted)
     return attrs.evolve(
         result,
