@@ -231,3 +231,12 @@ def test_a_datetime_for_after_is_refused() -> None:
 def test_day_number_is_days_since_1970() -> None:
     assert day_number(date(1970, 1, 1)) == 0
     assert day_number(date(2026, 1, 1)) == 20454  # 56 years, 14 leap days: 56 × 365 + 14
+
+
+def test_day_cycle_rows_near_year_9999_are_not_refused_for_the_month_table() -> None:
+    # Every 30 days from 1 Jan 9999: the 10th date is 1 Jan + 300 days = 28 Oct 9999. Read
+    # as 30 months, the row would leave year 9999, but day rows are computed apart.
+    frame = ServiceFrame.from_services(
+        [_service(date(9999, 1, 1), BillingCycle.days(30)), _service(date(9999, 1, 5), MONTHLY)]
+    )
+    assert to_dates(next_due(frame, date(9999, 10, 1))) == [date(9999, 10, 28), date(9999, 10, 5)]

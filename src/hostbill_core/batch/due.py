@@ -11,9 +11,9 @@ How the next due date is found without a loop: on a month cycle of ``m`` months,
 whose sticky day is above ``after``'s day may still fall due in ``after``'s own month ``A``;
 for the others the first candidate month is ``A + 1``. The first month of the series on or
 after a candidate ``T`` is ``T + (anchor_month − T) mod m``, and its day is the sticky day
-clamped to that month's length. On a day cycle of ``L`` days it is
-``after + 1 + (anchor − after − 1) mod L``. Work runs in chunks of :data:`CHUNK` rows so the
-temporaries stay in the processor's cache.
+clamped to that month's length, read from a small table of (month, day) → day number built for
+the call. On a day cycle of ``L`` days it is ``after + 1 + (anchor − after − 1) mod L``. Work
+runs in chunks of :data:`CHUNK` rows so the temporaries stay in the processor's cache.
 
 >>> from datetime import date
 >>> from hostbill_core.batch.days import to_dates
@@ -129,35 +129,73 @@ def _anchor_days(anchor_month: Int64Array, anchor_day: Int64Array) -> Int64Array
     return days
 
 
+def _day_table(after: date, rows: int) -> tuple[Int64Array, bool]:
+    """Day numbers of day ``s`` (0–31, clamped) of the ``rows`` months from ``after``'s.
+
+    Entry ``k × 32 + s`` is day ``s`` of month ``month_index(after) + k``. Months past
+    9999-12 hold ``LAST_DAY + 1``; the flag says whether any do.
+    """
+    before, length = month_table()
+    first = month_index(after)
+    months = np.arange(first, min(first + rows, LAST_MONTH + 1))
+    days = np.arange(32)
+    table = np.full((rows, 32), LAST_DAY + 1, dtype=np.int64)
+    table[: len(months)] = before[months, None] + np.minimum(days, length[months, None])
+    return table.ravel(), len(months) < rows
+
+
+def _next_in_table(
+    anchor_month: Int64Array,
+    sticky: Int64Array,
+    months: Int64Array,
+    after: date,
+    table: Int64Array,
+    *,
+    out: Int64Array,
+) -> None:
+    """One chunk's next calendar due dates, written into ``out``.
+
+    The month as in :func:`_next_calendar`; the day by one look-up of
+    (month − after's month) × 32 + sticky day in the :func:`_day_table`.
+    """
+    _before, length = month_table()
+    first = month_index(after)
+    target = first + 1 if after.day == length[first] else first + 1 - (sticky > after.day)
+    found = anchor_month - target
+    np.remainder(found, months, out=found)
+    found += target - first
+    found <<= 5
+    found |= sticky
+    np.take(table, found, out=out)
+
+
 def next_due(frame: ServiceFrame, after: date, *, billing_day: bool = False) -> Int64Array:
     """Each row's first due date strictly after ``after``, as day numbers.
 
     Row by row equal to :func:`hostbill_core.calendar.next_due_date` (``billing_day=False``);
     the series runs both ways, so for ``after`` before the anchor the answer may precede it.
+    Every row of a chunk goes through the calendar kernel; the (usually few) day and week
+    rows are then computed apart and written over their places.
 
     Raises:
         ValidationError: ``after`` is not a date, or a due date would fall after 9999-12-31.
     """
     day = day_number(after, "after")
     out = np.empty(len(frame), dtype=np.int64)
-    fixed_rows = bool((frame.cycle_unit < _CALENDAR).any())
+    if not len(frame):
+        return out
     sticky = sticky_days(frame, billing_day)
+    table, truncated = _day_table(after, int(frame.cycle_length.max()) + 1)
     for lo in range(0, len(frame), CHUNK):
         part = slice(lo, lo + CHUNK)
-        unit, months = frame.cycle_unit[part], frame.cycle_length[part]
-        fixed = np.flatnonzero(unit < _CALENDAR) if fixed_rows else None
-        if fixed is not None and fixed.size:
-            months = np.where(unit < _CALENDAR, 1, months)  # keeps fixed rows' months in range
-        if fixed is None or fixed.size < len(unit):
-            _in_month(
-                _next_calendar(frame.anchor_month[part], sticky[part], months, after),
-                sticky[part],
-                out[part],
-            )
-        if fixed is not None and fixed.size:
-            rows = fixed + lo
-            anchor = _anchor_days(frame.anchor_month[rows], frame.anchor_day[rows])
-            out[rows] = _next_fixed(anchor, frame.cycle_length[rows], day)
+        units, lengths = frame.cycle_unit[part], frame.cycle_length[part]
+        _next_in_table(frame.anchor_month[part], sticky[part], lengths, after, table, out=out[part])
+        fixed = np.flatnonzero(units < _CALENDAR)
+        if fixed.size:
+            anchor = _anchor_days(frame.anchor_month[part][fixed], frame.anchor_day[part][fixed])
+            out[part][fixed] = _next_fixed(anchor, lengths[fixed], day)
+    if truncated and int(out.max()) > LAST_DAY:
+        raise ValidationError("after", after, "a due date falls after 9999-12-31")
     return out
 
 
