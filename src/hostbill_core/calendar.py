@@ -5,10 +5,11 @@ previous due date, so a service anchored on 31 January is due on 28 (or 29) Febr
 and 30 April: the day clamps to the month's end and returns to the anchor's day as soon as the
 month allows. Day and week cycles add a fixed number of days.
 
->>> [due_date(date(2011, 1, 31), MONTHLY, n).isoformat() for n in range(1, 4)]
-['2011-02-28', '2011-03-31', '2011-04-30']
->>> next_due_date(date(2024, 2, 29), ANNUALLY, date(2024, 3, 1))
-datetime.date(2025, 2, 28)
+Examples:
+    >>> [due_date(date(2011, 1, 31), MONTHLY, n).isoformat() for n in range(1, 4)]
+    ['2011-02-28', '2011-03-31', '2011-04-30']
+    >>> next_due_date(date(2024, 2, 29), ANNUALLY, date(2024, 3, 1))
+    datetime.date(2025, 2, 28)
 
 Periods are half-open, ``[start, end)``: a period from 1 March to 1 April holds 31 days and
 does not contain 1 April.

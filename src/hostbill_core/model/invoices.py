@@ -112,7 +112,9 @@ class Invoice:
     """An invoice of one client in one currency.
 
     ``credit_applied`` and ``amount_paid`` are not negative; the balance due is the total less
-    both. Totals are exact sums of the lines, which are each rounded once.
+    both. Totals are exact sums of the lines, which are each rounded once. ``proforma_number``
+    is the number an invoice carried while unpaid when numbering is "proforma, final number
+    on payment" (``number`` is then given on payment).
 
     Raises:
         CurrencyMismatchError: a line, a tax, the credit or the payments in another currency.
@@ -139,6 +141,7 @@ class Invoice:
     client: ClientSnapshot | None = None
     notes: str = ""
     version: int = attrs.field(default=0, validator=version_number)
+    proforma_number: str | None = None
 
     def __attrs_post_init__(self) -> None:
         keys: set[str] = set()
