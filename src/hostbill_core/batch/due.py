@@ -84,14 +84,12 @@ def sticky_days(frame: ServiceFrame, billing_day: bool) -> Int64Array:
 
 
 def _in_month(months: Int64Array, sticky: Int64Array, out: Int64Array) -> None:
-    """Day numbers of day ``sticky`` (clamped to the month's end) of each month index."""
+    """Day numbers of day ``sticky`` (clamped to the month's end) of each month index.
+
+    The months must lie in years 1–9999 (the caller checks).
+    """
     before, length = month_table()
-    try:
-        np.take(length, months, out=out)
-    except IndexError:
-        raise ValidationError(
-            "months", int(months.max()), "a due date falls after 9999-12-31"
-        ) from None
+    np.take(length, months, out=out)
     np.minimum(out, sticky, out=out)
     out += before.take(months)
 
@@ -99,18 +97,17 @@ def _in_month(months: Int64Array, sticky: Int64Array, out: Int64Array) -> None:
 def _next_calendar(
     anchor_month: Int64Array, sticky: Int64Array, months: Int64Array, after: date
 ) -> Int64Array:
-    """Month index of each row's first calendar due date strictly after ``after``."""
-    _before, length = month_table()
-    first = month_index(after) + 1
-    if after.day == length[first - 1]:
-        found = anchor_month - first
-        np.remainder(found, months, out=found)
-        found += first
-        return found
-    target = first - (sticky > after.day)
-    found = anchor_month - target
+    """Month index of each row's first calendar due date strictly after ``after``.
+
+    With ``T = A + 1 − c`` the first candidate month (:func:`_first_target`), it is
+    ``T + (anchor_month − T) mod m``.
+    """
+    start, early = _first_target(after, sticky)
+    found = anchor_month - start
+    found += early
     np.remainder(found, months, out=found)
-    found += target
+    found += start
+    found -= early
     return found
 
 
