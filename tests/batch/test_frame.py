@@ -29,7 +29,7 @@ def _plan_price(service: Service) -> Money:
 
 
 @settings(max_examples=300)
-@given(st.lists(any_services(), max_size=12, unique_by=lambda s: s.id))
+@given(st.lists(any_services(), max_size=8, unique_by=lambda s: s.id))
 def test_models_round_trip_through_the_frame(svcs: list[Service]) -> None:
     frame = ServiceFrame.from_services(svcs, _plan_price)
     assert frame.to_services() == tuple(svcs)

@@ -16,7 +16,7 @@ from .strategies import days, services
 
 
 @settings(max_examples=2000)
-@given(services(max_size=20), days(), st.integers(1, 120))
+@given(services(max_size=16), days(), st.integers(1, 120))
 def test_groups_equal_a_dictionary_of_object_api_due_items(
     svcs: list[Service], start: date, length: int
 ) -> None:

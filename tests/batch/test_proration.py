@@ -10,10 +10,10 @@ from hostbill_core.batch import prorate
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import ROUNDING_MODES, Money, RoundingPolicy, from_minor, to_minor
 
-from .strategies import CODES
+from .strategies import CODES, blobs
 
 # Up to 60 prices of ±1.4 × 10^14 minor units, drawn as one byte string (6 bytes a price).
-_PRICES = st.binary(min_size=6, max_size=360).map(
+_PRICES = blobs(6, 10, 60).map(
     lambda b: [int.from_bytes(b[k : k + 6], "little", signed=True) for k in range(0, len(b) - 5, 6)]
 )
 
@@ -42,7 +42,7 @@ def _rows(blob: bytes) -> list[tuple[int, int, int]]:
 
 @settings(max_examples=2000)
 @given(
-    st.binary(min_size=12, max_size=12 * 60).map(_rows),
+    blobs(12, 10, 60).map(_rows),
     st.sampled_from(sorted(ROUNDING_MODES)),
     st.sampled_from(CODES),
 )
