@@ -240,3 +240,19 @@ def test_day_cycle_rows_near_year_9999_are_not_refused_for_the_month_table() -> 
         [_service(date(9999, 1, 1), BillingCycle.days(30)), _service(date(9999, 1, 5), MONTHLY)]
     )
     assert to_dates(next_due(frame, date(9999, 10, 1))) == [date(9999, 10, 28), date(9999, 10, 5)]
+
+
+def test_window_on_the_billing_day_series() -> None:
+    # Quarterly from 10 Nov 2023 with billing day 31: months Nov, Feb, May, Aug, day 31
+    # clamped:
+    # 30 Nov 2023, 29 Feb 2024, 31 May 2024, 31 Aug 2024.
+    frame = ServiceFrame.from_services(
+        [_service(date(2023, 11, 10), BillingCycle.months(3), billing_day=31)]
+    )
+    items = due_in_window(frame, date(2023, 11, 1), date(2024, 9, 1), billing_day=True)
+    assert to_dates(items.due) == [
+        date(2023, 11, 30),
+        date(2024, 2, 29),
+        date(2024, 5, 31),
+        date(2024, 8, 31),
+    ]
