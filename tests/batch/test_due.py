@@ -243,9 +243,8 @@ def test_day_cycle_rows_near_year_9999_are_not_refused_for_the_month_table() -> 
 
 
 def test_window_on_the_billing_day_series() -> None:
-    # Quarterly from 10 Nov 2023 with billing day 31: months Nov, Feb, May, Aug, day 31
-    # clamped:
-    # 30 Nov 2023, 29 Feb 2024, 31 May 2024, 31 Aug 2024.
+    # Quarterly from 10 Nov 2023 with billing day 31: months Nov, Feb, May, Aug with day 31
+    # clamped to each month's end: 30 Nov 2023, 29 Feb 2024, 31 May 2024, 31 Aug 2024.
     frame = ServiceFrame.from_services(
         [_service(date(2023, 11, 10), BillingCycle.months(3), billing_day=31)]
     )
