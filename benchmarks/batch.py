@@ -9,6 +9,7 @@ Run as ``python benchmarks/batch.py`` (``--quick`` for a tenth of the sizes). Pr
 - proration of 10,000,000 prices by 12/31, ROUND_HALF_UP, in integers, and the ratio to
   ``price × 12 // 31`` (a floor, not a correct rounding) as a plain numpy baseline;
 - a 12-month forecast for 1,000,000 services;
+- building a frame from 100,000 ``Service`` models and turning it back into models;
 - peak traced memory of a streamed forecast at two sizes (flat in N): from generated chunks,
   and from a store through the ports.
 
@@ -161,6 +162,30 @@ def seeded_store(n: int) -> MemoryStore:
     return store
 
 
+def bench_conversion() -> None:
+    n = 100_000 // SCALE
+    services = [
+        Service(
+            f"s{i}",
+            f"c{i // 3}",
+            "p",
+            "m",
+            BillingCycle.months(1 + i % 12),
+            date(2024, 1, 1) + timedelta(days=i % 700),
+            date(2026, 1, 1),
+            price_override=from_minor(499 + i % 1000, "USD"),
+        )
+        for i in range(n)
+    ]
+    build = best_of(3, lambda: ServiceFrame.from_services(services))
+    frame = ServiceFrame.from_services(services)
+    back = best_of(3, frame.to_services)
+    print(
+        f"from_services    {n:>12,} models    {build:6.3f} s  {n / build / 1e6:7.2f} M/s  "
+        f"to_services {n / back / 1e6:.2f} M/s (the cost of crossing between the APIs)"
+    )
+
+
 def bench_memory() -> None:
     size = 100_000 // SCALE
     for n in (1_000_000 // SCALE, 4_000_000 // SCALE):
@@ -190,6 +215,7 @@ def main() -> None:
     bench_next_due()
     bench_prorate()
     bench_forecast()
+    bench_conversion()
     bench_memory()
 
 

@@ -248,3 +248,19 @@ def test_a_week_cycle_of_other_than_whole_weeks_is_refused() -> None:
     with pytest.raises(ValidationError) as raised:
         attrs.evolve(_frame(), cycle_unit=np.array([1]), cycle_length=np.array([10]))
     assert (raised.value.field, raised.value.value) == ("cycle_length[0]", 10)
+
+
+def test_a_price_beyond_int64_minor_units_is_refused() -> None:
+    svc = Service(
+        "s",
+        "c",
+        "p",
+        "m",
+        MONTHLY,
+        date(2026, 1, 1),
+        date(2026, 1, 1),
+        price_override=to_money(2**63, "JPY"),
+    )
+    with pytest.raises(ValidationError) as raised:
+        ServiceFrame.from_services([svc])
+    assert raised.value.field == "services[0].price"

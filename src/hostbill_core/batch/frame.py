@@ -61,6 +61,7 @@ _STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
 _BASE = (1, 7, 1, 12)  # cycle_length = count × _BASE[code]
 _CALENDAR = 2  # unit codes from 2 up are calendar (month and year) cycles
 _LONGEST = 2**31 - 1  # cycle_length bound: kernels pack it with other fields
+_INT64 = 2**63
 
 #: The price of a service without a ``price_override``: its plan's price, as the caller knows it.
 PriceOf = Callable[[Service], Money]
@@ -259,7 +260,10 @@ class _Builder:
             money = self.price_of(service)
         if not isinstance(money, Money):
             raise ValidationError(f"services[{i}].price", money, "a price is a moneyed.Money")
-        return to_minor(money), money.currency.code
+        units = to_minor(money)
+        if not -_INT64 <= units < _INT64:
+            raise ValidationError(f"services[{i}].price", money, "beyond int64 minor units")
+        return units, money.currency.code
 
     def add(self, i: int, service: Service) -> None:
         units, code = self._price(i, service)
