@@ -205,3 +205,11 @@ class TestExchange:
         base_unit = Decimal(1).scaleb(-minor_units(base))
         bound = quote_unit / 2 / rate + base_unit / 2
         assert abs(back.amount - money.amount) <= bound + base_unit
+
+
+def test_sum_ignores_a_coarse_ambient_context() -> None:
+    # 1234567.89 + 0.01 needs 9 digits; a 4-digit ambient context must not round the sum
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        total = sum_money([to_money("1234567.89", "USD"), to_money("0.01", "USD")], "USD")
+    assert total.amount == Decimal("1234567.90")

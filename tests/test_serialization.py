@@ -35,6 +35,8 @@ MODELS = st.one_of(
     strategies.payments(),
     strategies.credit_entries(),
     strategies.quotes(),
+    strategies.invitations(),
+    strategies.storefront_users(),
 )
 
 

@@ -5,10 +5,11 @@ previous due date, so a service anchored on 31 January is due on 28 (or 29) Febr
 and 30 April: the day clamps to the month's end and returns to the anchor's day as soon as the
 month allows. Day and week cycles add a fixed number of days.
 
->>> [due_date(date(2011, 1, 31), MONTHLY, n).isoformat() for n in range(1, 4)]
-['2011-02-28', '2011-03-31', '2011-04-30']
->>> next_due_date(date(2024, 2, 29), ANNUALLY, date(2024, 3, 1))
-datetime.date(2025, 2, 28)
+Examples:
+    >>> [due_date(date(2011, 1, 31), MONTHLY, n).isoformat() for n in range(1, 4)]
+    ['2011-02-28', '2011-03-31', '2011-04-30']
+    >>> next_due_date(date(2024, 2, 29), ANNUALLY, date(2024, 3, 1))
+    datetime.date(2025, 2, 28)
 
 Periods are half-open, ``[start, end)``: a period from 1 March to 1 April holds 31 days and
 does not contain 1 April.
@@ -255,14 +256,12 @@ def next_due_date(anchor: date, cycle: BillingCycle, after: date) -> date:
     >>> next_due_date(date(2011, 1, 31), MONTHLY, date(2011, 2, 28))
     datetime.date(2011, 3, 31)
     """
-    if cycle.is_calendar:
-        span = (after.year - anchor.year) * 12 + after.month - anchor.month
-        n = span // cycle.in_months
-    else:
-        n = (after - anchor).days // cycle.in_days
-    # n is at most one cycle short of the answer; step forward until strictly after.
-    while due_date(anchor, cycle, n) <= after:
-        n += 1
-    while due_date(anchor, cycle, n - 1) > after:
-        n -= 1
-    return due_date(anchor, cycle, n)
+    if not cycle.is_calendar:
+        return due_date(anchor, cycle, (after - anchor).days // cycle.in_days + 1)
+    # The n-th due date of a calendar cycle lies in month anchor + n × k. With n the floor of
+    # the months from the anchor to `after` over k, that month is at most after's month: the
+    # n-th date is the answer when it is later in after's own month, else the (n+1)-th is.
+    span = (after.year - anchor.year) * 12 + after.month - anchor.month
+    n = span // cycle.in_months
+    candidate = due_date(anchor, cycle, n)
+    return candidate if candidate > after else due_date(anchor, cycle, n + 1)

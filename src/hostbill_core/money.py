@@ -261,10 +261,12 @@ def sum_money(items: Iterable[Money], currency: str | Currency) -> Money:
     """
     code = currency_code(currency)
     total = Decimal(0)
-    for item in items:
-        if item.currency.code != code:
-            raise CurrencyMismatchError(code, item.currency.code, "sum")
-        total += item.amount
+    with decimal.localcontext() as ctx:
+        ctx.prec = _PRECISION  # exact: the caller's context never rounds a sum
+        for item in items:
+            if item.currency.code != code:
+                raise CurrencyMismatchError(code, item.currency.code, "sum")
+            total += item.amount
     return Money(total, code)
 
 

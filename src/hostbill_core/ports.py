@@ -34,6 +34,7 @@ from hostbill_core.model import (
     ClientId,
     Contact,
     CreditEntry,
+    Invitation,
     Invoice,
     Order,
     Payment,
@@ -42,6 +43,7 @@ from hostbill_core.model import (
     Quote,
     Service,
     ServiceGroup,
+    StorefrontUser,
 )
 from hostbill_core.money import ExchangeRate
 
@@ -196,6 +198,16 @@ class UnitOfWork(Protocol):
     @property
     def quotes(self) -> Repository[Quote]:
         """The quotes repository."""
+        ...
+
+    @property
+    def invitations(self) -> Repository[Invitation]:
+        """The invitations repository."""
+        ...
+
+    @property
+    def storefront_users(self) -> Repository[StorefrontUser]:
+        """The reseller storefront users repository."""
         ...
 
     @property

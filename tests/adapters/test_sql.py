@@ -1,5 +1,6 @@
-"""The server-database adapter: the contract suite on SQLite through SQLAlchemy always, and on
-a real PostgreSQL server when ``HOSTBILL_TEST_POSTGRES_URL`` is set (``.ci/run`` starts one)."""
+"""The server-database adapter: the contract suite on SQLite through SQLAlchemy always, on a
+real PostgreSQL server when ``HOSTBILL_TEST_POSTGRES_URL`` is set (``.ci/run`` starts one), and
+on MySQL/MariaDB when ``HOSTBILL_TEST_MYSQL_URL`` is set."""
 
 import multiprocessing
 import os
@@ -16,9 +17,18 @@ from hostbill_core.ports import UnitOfWorkFactory  # noqa: E402
 from hostbill_core.testing.contract import UnitOfWorkContract, sample_invoice  # noqa: E402
 
 POSTGRES_URL = os.environ.get("HOSTBILL_TEST_POSTGRES_URL")
+MYSQL_URL = os.environ.get("HOSTBILL_TEST_MYSQL_URL")
 needs_postgres = pytest.mark.skipif(
     POSTGRES_URL is None, reason="set HOSTBILL_TEST_POSTGRES_URL (bash .ci/run starts a server)"
 )
+SERVERS = [
+    pytest.param(POSTGRES_URL, id="postgres", marks=needs_postgres),
+    pytest.param(
+        MYSQL_URL,
+        id="mysql",
+        marks=pytest.mark.skipif(MYSQL_URL is None, reason="set HOSTBILL_TEST_MYSQL_URL"),
+    ),
+]
 
 
 def empty_database(url: str) -> None:
@@ -30,11 +40,11 @@ def empty_database(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def postgres() -> str:
-    assert POSTGRES_URL is not None
-    empty_database(POSTGRES_URL)
-    return POSTGRES_URL
+@pytest.fixture(params=SERVERS)
+def server(request: pytest.FixtureRequest) -> str:
+    url: str = request.param
+    empty_database(url)
+    return url
 
 
 class TestSqlOnSqlite(UnitOfWorkContract):
@@ -43,11 +53,10 @@ class TestSqlOnSqlite(UnitOfWorkContract):
         return SqlStore(f"sqlite:///{tmp_path / 'shop.sqlite'}").unit_of_work
 
 
-@needs_postgres
-class TestSqlOnPostgres(UnitOfWorkContract):
+class TestSqlOnServers(UnitOfWorkContract):
     @pytest.fixture
-    def new_uow(self, postgres: str) -> Iterator[UnitOfWorkFactory]:
-        store = SqlStore(postgres)
+    def new_uow(self, server: str) -> Iterator[UnitOfWorkFactory]:
+        store = SqlStore(server)
         yield store.unit_of_work
         store.close()
 
@@ -122,27 +131,24 @@ def _run(target: object, args_list: list[tuple[object, ...]]) -> list[object]:
     return results
 
 
-@needs_postgres
-def test_two_processes_number_invoices_without_gap_or_repeat(postgres: str) -> None:
-    SqlStore(postgres).close()
-    results = _run(_take_numbers, [(postgres, 40), (postgres, 40)])
+def test_two_processes_number_invoices_without_gap_or_repeat(server: str) -> None:
+    SqlStore(server).close()
+    results = _run(_take_numbers, [(server, 40), (server, 40)])
     numbers = sorted(n for taken in results for n in taken)  # type: ignore[attr-defined]
     # each process commits 32 of its 40 units of work
     assert numbers == list(range(1, 65))
 
 
-@needs_postgres
-def test_two_processes_cannot_invoice_the_same_item_twice(postgres: str) -> None:
-    SqlStore(postgres).close()
-    results = _run(_add_invoice, [(postgres, "invoice-a"), (postgres, "invoice-b")])
+def test_two_processes_cannot_invoice_the_same_item_twice(server: str) -> None:
+    SqlStore(server).close()
+    results = _run(_add_invoice, [(server, "invoice-a"), (server, "invoice-b")])
     assert sorted(results) == ["added", "conflict"]  # type: ignore[type-var]
-    with SqlStore(postgres).unit_of_work() as uow:
+    with SqlStore(server).unit_of_work() as uow:
         assert len(uow.invoices.list()) == 1
 
 
-@needs_postgres
-def test_money_is_stored_as_numeric(postgres: str) -> None:
-    store = SqlStore(postgres)
+def test_money_is_stored_as_numeric(server: str) -> None:
+    store = SqlStore(server)
     with store.unit_of_work() as uow:
         uow.invoices.add(sample_invoice())
         uow.commit()
@@ -154,14 +160,13 @@ def test_money_is_stored_as_numeric(postgres: str) -> None:
             )
         ).scalar()
         total = conn.execute(sa.text("SELECT SUM(amount) FROM hostbill_aggregates")).scalar()
-    assert kind == "numeric"
+    assert kind in ("numeric", "decimal")  # PostgreSQL, MySQL
     assert str(total) == "10.000000000000"
 
 
-@needs_postgres
-def test_a_process_killed_mid_unit_of_work_leaves_nothing(postgres: str) -> None:
-    SqlStore(postgres).close()
-    assert _run(_die_mid_unit_of_work, [(postgres,)]) == ["dying"]
-    with SqlStore(postgres).unit_of_work() as uow:
+def test_a_process_killed_mid_unit_of_work_leaves_nothing(server: str) -> None:
+    SqlStore(server).close()
+    assert _run(_die_mid_unit_of_work, [(server,)]) == ["dying"]
+    with SqlStore(server).unit_of_work() as uow:
         assert uow.invoices.list() == ()
         assert uow.invoice_numbers.peek("INV") == 1

@@ -17,6 +17,7 @@ from hostbill_core.model import (
     Client,
     Contact,
     CreditEntry,
+    Invitation,
     Invoice,
     Order,
     Payment,
@@ -25,6 +26,7 @@ from hostbill_core.model import (
     Quote,
     Service,
     ServiceGroup,
+    StorefrontUser,
 )
 
 __all__ = ["KINDS", "AggregateKind", "id_version"]
@@ -125,4 +127,6 @@ KINDS: dict[str, AggregateKind] = {
         "credit_entry", CreditEntry, client_id=_client, amount=lambda c: c.amount
     ),
     "quotes": AggregateKind("quote", Quote, client_id=_client, amount=lambda q: q.total),
+    "invitations": AggregateKind("invitation", Invitation, client_id=_client),
+    "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
 }

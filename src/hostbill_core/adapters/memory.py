@@ -33,6 +33,7 @@ from hostbill_core.model import (
     ClientId,
     Contact,
     CreditEntry,
+    Invitation,
     Invoice,
     Order,
     Payment,
@@ -41,6 +42,7 @@ from hostbill_core.model import (
     Quote,
     Service,
     ServiceGroup,
+    StorefrontUser,
 )
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
@@ -270,6 +272,8 @@ class MemoryUnitOfWork:
     payments: _MemoryRepository[Payment]
     credit: _MemoryRepository[CreditEntry]
     quotes: _MemoryRepository[Quote]
+    invitations: _MemoryRepository[Invitation]
+    storefront_users: _MemoryRepository[StorefrontUser]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -43,6 +43,7 @@ from hostbill_core.model import (
     ClientId,
     Contact,
     CreditEntry,
+    Invitation,
     Invoice,
     Order,
     Payment,
@@ -51,6 +52,7 @@ from hostbill_core.model import (
     Quote,
     Service,
     ServiceGroup,
+    StorefrontUser,
 )
 from hostbill_core.serialization import HostbillConverter, make_converter
 
@@ -357,6 +359,8 @@ class SqlUnitOfWork:
     payments: _SqlRepository[Payment]
     credit: _SqlRepository[CreditEntry]
     quotes: _SqlRepository[Quote]
+    invitations: _SqlRepository[Invitation]
+    storefront_users: _SqlRepository[StorefrontUser]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

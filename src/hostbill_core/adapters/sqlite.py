@@ -47,6 +47,7 @@ from hostbill_core.model import (
     ClientId,
     Contact,
     CreditEntry,
+    Invitation,
     Invoice,
     Order,
     Payment,
@@ -55,6 +56,7 @@ from hostbill_core.model import (
     Quote,
     Service,
     ServiceGroup,
+    StorefrontUser,
 )
 from hostbill_core.serialization import HostbillConverter, make_converter
 
@@ -338,6 +340,8 @@ class SqliteUnitOfWork:
     payments: _SqliteRepository[Payment]
     credit: _SqliteRepository[CreditEntry]
     quotes: _SqliteRepository[Quote]
+    invitations: _SqliteRepository[Invitation]
+    storefront_users: _SqliteRepository[StorefrontUser]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter

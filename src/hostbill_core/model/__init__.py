@@ -5,7 +5,17 @@ groups, orders, invoices, payments, credit entries, quotes) carry a ``version``:
 stored, then the version the store holds (see :mod:`hostbill_core.ports`).
 """
 
+from hostbill_core.model.access import (
+    Grant,
+    Invitation,
+    InvitationId,
+    InvitationStatus,
+    StorefrontUser,
+    StorefrontUserId,
+    StorefrontUserStatus,
+)
 from hostbill_core.model.catalogue import PaymentType, PriceEntry, PricePlan, Product, ProductType
+from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.clients import (
     AccountType,
     Address,
@@ -57,6 +67,10 @@ __all__ = [
     "CreditEntry",
     "CreditEntryId",
     "CreditReason",
+    "Grant",
+    "Invitation",
+    "InvitationId",
+    "InvitationStatus",
     "Invoice",
     "InvoiceId",
     "InvoiceLine",
@@ -76,6 +90,7 @@ __all__ = [
     "Product",
     "ProductId",
     "ProductType",
+    "ProfileChange",
     "Quote",
     "QuoteId",
     "QuoteLine",
@@ -85,5 +100,8 @@ __all__ = [
     "ServiceGroupId",
     "ServiceId",
     "ServiceStatus",
+    "StorefrontUser",
+    "StorefrontUserId",
+    "StorefrontUserStatus",
     "TaxAmount",
 ]

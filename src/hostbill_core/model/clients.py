@@ -8,6 +8,7 @@ from datetime import date
 import attrs
 
 from hostbill_core.errors import ValidationError
+from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.checks import (
     calendar_date,
     code,
@@ -124,6 +125,7 @@ class Client:
         invoice_recipients: extra addresses that receive every invoice.
         invoice_note: a note printed on every invoice.
         affiliate_id: the affiliate who referred the client.
+        changes: the profile change log, oldest first.
         version: the stored version (0 until first saved); see the ports.
     """
 
@@ -145,6 +147,7 @@ class Client:
     affiliate_id: str | None = None
     settings: ClientSettings = ClientSettings()
     version: int = attrs.field(default=0, validator=version_number)
+    changes: tuple[ProfileChange, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.active_until is not None and self.active_until < self.active_from:

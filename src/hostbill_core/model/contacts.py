@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from hostbill_core.model.access import Grant
 from hostbill_core.model.checks import identifier, version_number
 from hostbill_core.model.clients import ContactDetails
 from hostbill_core.model.ids import ClientId, ContactId
@@ -29,6 +30,8 @@ class Contact:
         rights: the names of the rights granted, sorted and unique.
         email_preferences: the email categories the contact is subscribed to.
         active: False for a disabled contact, which may not log in.
+        grants: rights limited to some services or to a time, beside the account-wide
+            ``rights``.
     """
 
     id: ContactId = attrs.field(validator=identifier)
@@ -38,3 +41,4 @@ class Contact:
     email_preferences: tuple[str, ...] = attrs.field(default=(), converter=_sorted_unique)
     active: bool = True
     version: int = attrs.field(default=0, validator=version_number)
+    grants: tuple[Grant, ...] = ()

@@ -22,7 +22,7 @@ from hostbill_core.model.checks import (
 )
 from hostbill_core.model.clients import Address
 from hostbill_core.model.ids import ClientId, InvoiceId, ServiceGroupId, ServiceId
-from hostbill_core.money import sum_money, zero
+from hostbill_core.money import sum_money, to_decimal, zero
 
 __all__ = [
     "ClientSnapshot",
@@ -57,13 +57,17 @@ class LineKind(enum.Enum):
     MANUAL = "manual"
 
 
+def _rate(value: object) -> Decimal:
+    return to_decimal(value, "rate")
+
+
 @attrs.frozen
 class TaxAmount:
     """One tax on a line: its name, its rate as a fraction (0.19 for 19 %), its rounded amount."""
 
     name: str
-    rate: Decimal
-    amount: Money
+    rate: Decimal = attrs.field(converter=_rate)
+    amount: Money = attrs.field()
 
 
 @attrs.frozen
@@ -112,7 +116,9 @@ class Invoice:
     """An invoice of one client in one currency.
 
     ``credit_applied`` and ``amount_paid`` are not negative; the balance due is the total less
-    both. Totals are exact sums of the lines, which are each rounded once.
+    both. Totals are exact sums of the lines, which are each rounded once. ``proforma_number``
+    is the number an invoice carried while unpaid when numbering is "proforma, final number
+    on payment" (``number`` is then given on payment).
 
     Raises:
         CurrencyMismatchError: a line, a tax, the credit or the payments in another currency.
@@ -139,6 +145,7 @@ class Invoice:
     client: ClientSnapshot | None = None
     notes: str = ""
     version: int = attrs.field(default=0, validator=version_number)
+    proforma_number: str | None = None
 
     def __attrs_post_init__(self) -> None:
         keys: set[str] = set()

@@ -5,8 +5,18 @@ The strategies and the contract suite need hypothesis and pytest (the ``dev`` ex
 - :mod:`hostbill_core.testing.fakes`: a fixed clock, a recording event sink, static rates.
 - :mod:`hostbill_core.testing.strategies`: hypothesis strategies for money, dates, models.
 - :mod:`hostbill_core.testing.contract`: the contract suite every storage adapter passes.
+- The fraud ports' in-memory fakes (``InMemoryGeoIP``, ``InMemoryOrderHistory``,
+  ``FixedRiskScore``), re-exported from :mod:`hostbill_core.fraud.fakes`.
 """
 
+from hostbill_core.fraud.fakes import FixedRiskScore, InMemoryGeoIP, InMemoryOrderHistory
 from hostbill_core.testing.fakes import FixedClock, RecordingEventSink, StaticRates
 
-__all__ = ["FixedClock", "RecordingEventSink", "StaticRates"]
+__all__ = [
+    "FixedClock",
+    "FixedRiskScore",
+    "InMemoryGeoIP",
+    "InMemoryOrderHistory",
+    "RecordingEventSink",
+    "StaticRates",
+]

@@ -89,6 +89,8 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "payments": strategies.payments(),
     "credit": strategies.credit_entries(),
     "quotes": strategies.quotes(),
+    "invitations": strategies.invitations(),
+    "storefront_users": strategies.storefront_users(),
 }
 
 

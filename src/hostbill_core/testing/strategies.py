@@ -32,6 +32,9 @@ from hostbill_core.model import (
     ContactDetails,
     CreditEntry,
     CreditReason,
+    Grant,
+    Invitation,
+    InvitationStatus,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -46,12 +49,15 @@ from hostbill_core.model import (
     PricePlan,
     Product,
     ProductType,
+    ProfileChange,
     Quote,
     QuoteLine,
     QuoteStatus,
     Service,
     ServiceGroup,
     ServiceStatus,
+    StorefrontUser,
+    StorefrontUserStatus,
     TaxAmount,
 )
 from hostbill_core.money import from_minor
@@ -66,6 +72,7 @@ __all__ = [
     "credit_entries",
     "currencies",
     "identifiers",
+    "invitations",
     "invoices",
     "money",
     "orders",
@@ -76,6 +83,7 @@ __all__ = [
     "quotes",
     "service_groups",
     "services",
+    "storefront_users",
 ]
 
 #: Currencies drawn by default: every ISO 4217 exponent from 0 (JPY) to 4 (CLF).
@@ -144,6 +152,17 @@ def _details() -> st.SearchStrategy[ContactDetails]:
     return st.builds(ContactDetails, name=_TEXT, email=_EMAILS, company=_TEXT, address=address)
 
 
+def _changes() -> st.SearchStrategy[ProfileChange]:
+    return st.builds(
+        ProfileChange,
+        field=st.sampled_from(["details.name", "details.address.city", "language"]),
+        old=_TEXT,
+        new=_TEXT,
+        actor=st.just("staff:ann"),
+        at=aware_datetimes(),
+    )
+
+
 @st.composite
 def clients(draw: st.DrawFn) -> Client:
     """A client with random details, settings and currency."""
@@ -165,21 +184,69 @@ def clients(draw: st.DrawFn) -> Client:
             invoice_lead_days=draw(st.none() | st.integers(0, 60)),
             auto_apply_credit=draw(st.none() | st.booleans()),
         ),
+        changes=tuple(draw(st.lists(_changes(), max_size=2))),
         version=draw(st.integers(0, 5)),
     )
 
 
+_RIGHTS = st.sampled_from(["view_invoices", "pay_invoices", "view_services", "manage_services"])
+
+
+def grants() -> st.SearchStrategy[Grant]:
+    """A grant of one right, maybe limited to services, maybe expiring."""
+    return st.builds(
+        Grant,
+        right=_RIGHTS,
+        service_ids=st.lists(identifiers("service"), max_size=2),
+        expires_at=st.none() | aware_datetimes(),
+        granted_by=st.just("owner:client-1"),
+    )
+
+
 def contacts() -> st.SearchStrategy[Contact]:
-    """A contact with some rights and email categories."""
-    words = st.lists(st.sampled_from(["view_invoices", "pay_invoices", "view_services"]))
+    """A contact with some rights, grants and email categories."""
     return st.builds(
         Contact,
         id=identifiers("contact"),
         client_id=identifiers("client"),
         details=_details(),
-        rights=words,
+        rights=st.lists(_RIGHTS),
+        grants=st.lists(grants(), max_size=2).map(tuple),
         email_preferences=st.lists(st.sampled_from(["invoices", "support", "general"])),
         active=st.booleans(),
+    )
+
+
+def invitations() -> st.SearchStrategy[Invitation]:
+    """An invitation in any state."""
+    return st.builds(
+        Invitation,
+        id=identifiers("invitation"),
+        client_id=identifiers("client"),
+        email=_EMAILS,
+        invited_by=st.just("owner:client-1"),
+        created_at=aware_datetimes(),
+        rights=st.lists(_RIGHTS),
+        grants=st.lists(grants(), max_size=2).map(tuple),
+        status=st.sampled_from(InvitationStatus),
+        sent_at=st.none() | aware_datetimes(),
+    )
+
+
+def storefront_users() -> st.SearchStrategy[StorefrontUser]:
+    """A reseller storefront login in any state."""
+    words = st.text("abcdefghij", min_size=1, max_size=8)
+    return st.builds(
+        StorefrontUser,
+        id=identifiers("user"),
+        client_id=identifiers("client"),
+        first_name=words,
+        last_name=words,
+        email=_EMAILS,
+        language=st.sampled_from(["en", "de", "ja"]),
+        date_format=st.sampled_from(["DD/MM/YYYY", "YYYY-MM-DD"]),
+        created_at=aware_datetimes(),
+        status=st.sampled_from(StorefrontUserStatus),
     )
 
 

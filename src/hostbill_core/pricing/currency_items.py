@@ -1,0 +1,120 @@
+"""The pieces of a currency change: modes, one amount's move, and an open invoice moved.
+
+Each amount is moved on its own (converted at the one rate snapshot and rounded once, or given
+the new code), so an invoice line's total stays the exact sum of its net and taxes, and an
+invoice's totals the exact sums of its lines.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+from moneyed import Money
+
+from hostbill_core.model import Invoice, InvoiceLine, TaxAmount
+from hostbill_core.money import ExchangeRate, RoundingPolicy, convert, zero
+from hostbill_core.pricing._exact import times
+
+__all__ = ["AmountChange", "Basis", "CurrencyChangeMode", "Mover", "convert_invoice"]
+
+
+class CurrencyChangeMode(enum.Enum):
+    """How amounts follow a client's change of currency."""
+
+    RECALCULATE = "recalculate"
+    CODE_ONLY = "code_only"
+    REPRICE = "reprice"
+
+
+class Basis(enum.Enum):
+    """Where an amount in the new currency came from."""
+
+    CONVERTED = "converted"
+    CODE_ONLY = "code_only"
+    PLAN_PRICE = "plan_price"
+
+
+@attrs.frozen
+class AmountChange:
+    """One amount before and after the change.
+
+    Attributes:
+        subject: what the amount is ("service s1 price", "invoice i1 line 2 VAT", …).
+        before: the amount in the old currency.
+        after: the amount in the new currency.
+        basis: converted at the rate, kept with a new code, or taken from the plan.
+        rate: the rate used when converted, else None.
+        explanation: the arithmetic and the rounding.
+    """
+
+    subject: str
+    before: Money
+    after: Money
+    basis: Basis
+    rate: Decimal | None
+    explanation: str
+
+
+@attrs.frozen
+class Mover:
+    """Moves amounts to the new currency: one change's currencies, mode, rate and rounding."""
+
+    old: str
+    new: str
+    mode: CurrencyChangeMode
+    rate: ExchangeRate | None
+    policy: RoundingPolicy
+
+    def move(self, subject: str, before: Money) -> AmountChange:
+        """``before`` in the new currency: converted at the rate, or with the code changed."""
+        if self.mode is CurrencyChangeMode.CODE_ONLY or self.rate is None:
+            after = Money(before.amount, self.new)
+            return AmountChange(subject, before, after, Basis.CODE_ONLY, None, "code changed")
+        after = convert(before, self.rate, self.policy)
+        return AmountChange(
+            subject,
+            before,
+            after,
+            Basis.CONVERTED,
+            self.rate.rate,
+            f"{before.amount} {self.old} × {self.rate.rate} ({self.rate.as_of.isoformat()}) = "
+            f"{times(before.amount, self.rate.rate)} → {after.amount} {self.new} "
+            f"({self.policy.mode})",
+        )
+
+
+def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[AmountChange]]:
+    """``invoice`` (open, nothing paid) in the new currency, and the change of each amount."""
+    changes: list[AmountChange] = []
+    lines = []
+    for n, line in enumerate(invoice.lines, start=1):
+        subject = f"invoice {invoice.id} line {n}"
+        net = mover.move(subject, line.amount)
+        changes.append(net)
+        taxes = []
+        for tax in line.taxes:
+            moved = mover.move(f"{subject} {tax.name}", tax.amount)
+            taxes.append(attrs.evolve(tax, amount=moved.after))
+            changes.append(moved)
+        lines.append(_line(line, net, tuple(taxes)))
+    credit_after = zero(mover.new)
+    if invoice.credit_applied.amount != 0:
+        moved = mover.move(f"invoice {invoice.id} credit applied", invoice.credit_applied)
+        changes.append(moved)
+        credit_after = moved.after
+    converted = attrs.evolve(
+        invoice,
+        currency=mover.new,
+        lines=tuple(lines),
+        credit_applied=credit_after,
+        amount_paid=zero(mover.new),
+    )
+    return converted, changes
+
+
+def _line(line: InvoiceLine, net: AmountChange, taxes: tuple[TaxAmount, ...]) -> InvoiceLine:
+    note = f"currency change: {net.explanation}"
+    explanation = f"{line.explanation}; {note}" if line.explanation else note
+    return attrs.evolve(line, amount=net.after, taxes=taxes, explanation=explanation)

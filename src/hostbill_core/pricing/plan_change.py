@@ -1,0 +1,140 @@
+"""A plan change within a paid period: credit the unused old price, charge the new one.
+
+:func:`change_plan` splits the current period on the change date with a
+:class:`~hostbill_core.pricing.ProrationConvention`; the remaining share of the old price is
+credited and the same share of the new price charged, each rounded once. The due date does
+not move. An upgrade nets a charge, a downgrade a credit; a change to the same price nets zero
+under every rounding mode, because the credit is the rounded share of the old price, negated.
+
+>>> from datetime import date
+>>> from hostbill_core.calendar import Period
+>>> from hostbill_core.money import to_money
+>>> april = Period(date(2026, 4, 1), date(2026, 5, 1))
+>>> change = change_plan(to_money("10.00", "USD"), to_money("20.00", "USD"), april,
+...                      date(2026, 4, 16))
+>>> change.credit, change.charge, change.net
+(Money('-5.00', 'USD'), Money('10.00', 'USD'), Money('5.00', 'USD'))
+>>> print(change.explanation)
+plan change on 2026-04-16: 15 of 30 days of [2026-04-01, 2026-05-01) remain;
+credit −(10.00 × 1/2 = 5.00); charge 20.00 × 1/2 = 10.00; net 5.00 USD
+(ROUND_HALF_UP, each amount rounded once)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import NamedTuple
+
+from moneyed import Money
+
+from hostbill_core.calendar import Period
+from hostbill_core.errors import CurrencyMismatchError, ValidationError
+from hostbill_core.money import RoundingPolicy
+from hostbill_core.pricing._exact import arithmetic, difference, exponent_of, share
+from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
+
+__all__ = ["PlanChange", "change_plan"]
+
+_HALF_UP = RoundingPolicy()
+
+
+class PlanChange(NamedTuple):
+    """The money of a plan change inside one paid period (an immutable value).
+
+    A named tuple rather than an attrs class: it is built once per change in a billing run,
+    and attrs' frozen ``__init__`` costs more than the arithmetic (see benchmarks/pricing.py).
+
+    Attributes:
+        old_price: the price of the period under the old plan.
+        new_price: the price of the same period under the new plan.
+        period: the paid period the change falls in; the due date stays its end.
+        on: the change date (the day itself belongs to the new plan).
+        credit: the unused part of the old price, negative (or zero).
+        charge: the remaining part of the new price (zero or more).
+        net: ``charge + credit``: above zero to invoice, below zero to give back.
+        convention: how the remaining share was measured.
+        policy: how each amount was rounded.
+    """
+
+    old_price: Money
+    new_price: Money
+    period: Period
+    on: date
+    credit: Money
+    charge: Money
+    net: Money
+    convention: ProrationConvention
+    policy: RoundingPolicy
+
+    @property
+    def remaining(self) -> Fraction:
+        """The share of the period from ``on`` to its end."""
+        return self.convention.remaining(self.period, self.on)
+
+    @property
+    def explanation(self) -> str:
+        """The derivation of the credit, the charge and the net, with the rounding."""
+        exponent = exponent_of(self.net.currency)
+        share = self.remaining
+        credit = arithmetic(self.old_price.amount, share, -self.credit.amount, exponent)
+        charge = arithmetic(self.new_price.amount, share, self.charge.amount, exponent)
+        return (
+            f"plan change on {self.on.isoformat()}: "
+            f"{self.convention.describe(self.period, self.on)} remain; credit −({credit}); "
+            f"charge {charge}; net {self.net.amount} {self.net.currency.code} "
+            f"({self.policy.mode}, each amount rounded once)"
+        )
+
+
+def change_plan(
+    old_price: Money,
+    new_price: Money,
+    period: Period,
+    on: date,
+    *,
+    convention: ProrationConvention = ACTUAL_DAYS,
+    policy: RoundingPolicy = _HALF_UP,
+) -> PlanChange:
+    """Credit the rest of ``period`` at ``old_price`` and charge it at ``new_price``.
+
+    Args:
+        old_price: the old plan's price for the whole ``period`` (zero or more).
+        new_price: the new plan's price for a period of the same cycle (zero or more).
+        period: the paid period the change falls in.
+        on: the change date, within ``period`` (an aware datetime for ``BY_SECOND``).
+        convention: how the remaining share is measured (actual days unless told).
+        policy: the rounding of the credit and the charge (ROUND_HALF_UP unless told).
+
+    Raises:
+        CurrencyMismatchError: the two prices are in different currencies.
+        ValidationError: a negative price, or ``on`` outside the period.
+    """
+    _check_price("old_price", old_price)
+    _check_price("new_price", new_price)
+    currency = old_price.currency
+    if new_price.currency is not currency and new_price.currency != currency:
+        raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
+    left, whole = convention.remaining_parts(period, on)
+    mode = policy.mode
+    unused = share(old_price.amount, left, whole, currency, mode)
+    charged = share(new_price.amount, left, whole, currency, mode)
+    credit = unused.copy_negate()  # exact: a sign flip never rounds
+    return PlanChange(
+        old_price,
+        new_price,
+        period,
+        on,
+        Money(credit, currency),
+        Money(charged, currency),
+        Money(difference(charged, unused), currency),
+        convention,
+        policy,
+    )
+
+
+def _check_price(field: str, price: object) -> None:
+    if not isinstance(price, Money):
+        raise ValidationError(field, price, "a price is a moneyed.Money")
+    if price.amount.is_signed():
+        raise ValidationError(field, price, "a plan's price is zero or more")

@@ -1,0 +1,234 @@
+"""The lifecycle calendar of a service, and the actions due on one day: one function for both.
+
+:func:`lifecycle_calendar` lists every event of a service's renewal — invoice issue,
+reminders, the due date, expiry steps — in date order; :func:`actions_due` lists what must
+happen on one day across many services. Both call the same event generator, so a preview
+always equals what a run does.
+
+The calendar is what happens if nothing changes: no payment arrives. Its events belong to the
+service's next (oldest unpaid) due date: the invoice (``lead`` days before, or with the first
+reminder), the reminders, the due date and the expiry steps that apply to its product type. No
+event comes after a step that cancels the service. Later due dates get their invoice, reminders
+and due-date events only when the "continue invoicing while unpaid" setting is on; their expiry
+steps wait until the earlier renewal is paid. Services that are not active or suspended have
+no events.
+
+Every event has an idempotency key ``service / due date / step`` (steps: ``invoice``,
+``reminder-<days>``, ``due``, ``expiry-<day>``). A payment moves the next due date, so the keys
+of the paid due date leave the calendar: payment stops the sequence for that due date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+
+import attrs
+
+from hostbill_core.calendar import BillingCycle
+from hostbill_core.errors import ValidationError
+from hostbill_core.model.ids import ServiceId
+from hostbill_core.model.services import Service, ServiceStatus
+from hostbill_core.renewal._checks import require_date
+from hostbill_core.renewal.plan import Entry, EventKind, Plan, Planner
+from hostbill_core.renewal.schedule import due_index, service_due_date
+from hostbill_core.renewal.sequence import ExpiryAction, RenewalSequence
+from hostbill_core.renewal.settings import RenewalContext
+from hostbill_core.renewal.states import cancel, suspend
+
+__all__ = [
+    "EventKind",
+    "LifecycleEvent",
+    "actions_due",
+    "apply_expiry_actions",
+    "lifecycle_calendar",
+]
+
+_LIVE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
+
+
+@attrs.frozen
+class LifecycleEvent:
+    """One dated event in a service's renewal.
+
+    Attributes:
+        on: the day it happens.
+        service_id: the service.
+        due_date: the due date it belongs to.
+        kind: invoice issue, reminder, due date or expiry step.
+        step: the step's name in the key (``invoice``, ``reminder-7``, ``due``, ``expiry-30``).
+        actions: an expiry step's actions, in order (empty for other kinds).
+        templates: the email templates an expiry step sends.
+        explanation: how its date was derived.
+    """
+
+    on: date
+    service_id: ServiceId
+    due_date: date
+    kind: EventKind
+    step: str
+    actions: tuple[ExpiryAction, ...]
+    templates: tuple[str, ...]
+    explanation: str
+
+    @property
+    def key(self) -> str:
+        """The idempotency key ``service / due date / step``: unique per service."""
+        return f"{self.service_id}/{self.due_date.isoformat()}/{self.step}"
+
+
+def _event(service: Service, due: date, entry: Entry, day: int) -> LifecycleEvent:
+    return LifecycleEvent(
+        date.fromordinal(day),
+        service.id,
+        due,
+        entry.kind,
+        entry.step,
+        entry.actions,
+        entry.templates,
+        entry.explain(due),
+    )
+
+
+def _events(service: Service, plan: Plan, lo: int, hi: int) -> list[LifecycleEvent]:
+    """The events of ``service`` dated in [lo, hi] (ordinals): THE generator for both views."""
+    due = service.next_due_date
+    base = due.toordinal()
+    if plan.cutoff is not None:
+        hi = min(hi, base + plan.cutoff)
+    events = []
+    if base + plan.first <= hi and base + plan.last >= lo:
+        for entry in plan.current:
+            day = base + entry.offset
+            if lo <= day <= hi:
+                events.append(_event(service, due, entry, day))
+    if plan.later and base + _shortest(service.cycle) + plan.later_first <= hi:
+        events.extend(_later_events(service, plan, lo, hi))
+    return events
+
+
+def _shortest(cycle: BillingCycle) -> int:
+    # A lower bound on the days between two due dates: a month has at least 28 days.
+    return 28 * cycle.in_months if cycle.is_calendar else cycle.in_days
+
+
+def _later_events(service: Service, plan: Plan, lo: int, hi: int) -> list[LifecycleEvent]:
+    events: list[LifecycleEvent] = []
+    n = due_index(service, service.next_due_date) + 1
+    while True:
+        due = service_due_date(service, n)
+        base = due.toordinal()
+        if base + plan.later_first > hi:
+            return events
+        for entry in plan.later:
+            day = base + entry.offset
+            if lo <= day <= hi:
+                events.append(_event(service, due, entry, day))
+        n += 1
+
+
+def lifecycle_calendar(
+    service: Service,
+    sequence: RenewalSequence,
+    until: date,
+    *,
+    context: RenewalContext | None = None,
+    since: date | None = None,
+) -> tuple[LifecycleEvent, ...]:
+    """Every event of ``service``'s renewal up to ``until`` (inclusive), in date order.
+
+    Args:
+        service: the service as stored now.
+        sequence: the reminders and expiry steps.
+        until: the last day listed.
+        context: settings, product types and client overrides (default: all defaults).
+        since: the first day listed (default: the first event of the next due date).
+
+    Raises:
+        ValidationError: ``until`` or ``since`` is not a date, or ``since`` is after ``until``.
+    """
+    lo, hi = _window(since, until)
+    planner = Planner(sequence, context or RenewalContext())
+    if service.status not in _LIVE:
+        return ()
+    return tuple(sorted(_events(service, planner.plan(service), lo, hi), key=_order))
+
+
+def actions_due(
+    services: Iterable[Service],
+    on: date,
+    sequence: RenewalSequence,
+    *,
+    context: RenewalContext | None = None,
+    since: date | None = None,
+    done: Collection[str] = frozenset(),
+) -> tuple[LifecycleEvent, ...]:
+    """What must happen on ``on``: the lifecycle events of every service dated that day.
+
+    Computed by the same generator as :func:`lifecycle_calendar`, so for any service and day
+    the two agree. To catch up after missed runs pass ``since`` (the last day already run):
+    events dated after it and up to ``on`` are returned. Keys in ``done`` (already carried
+    out) are left out, so nothing fires twice.
+
+    Returns:
+        The events in date order, services in the order given within a day.
+
+    Raises:
+        ValidationError: ``on`` or ``since`` is not a date, or ``since`` is not before ``on``.
+    """
+    require_date("on", on)
+    if since is None:
+        lo = hi = on.toordinal()
+    else:
+        require_date("since", since)
+        if since >= on:
+            raise ValidationError("since", since, f"the last day run is before {on}")
+        lo, hi = since.toordinal() + 1, on.toordinal()
+    planner = Planner(sequence, context or RenewalContext())
+    due: list[LifecycleEvent] = []
+    for service in services:
+        if service.status in _LIVE:
+            due.extend(_events(service, planner.plan(service), lo, hi))
+    if done:
+        due = [event for event in due if event.key not in done]
+    if since is not None:
+        due.sort(key=lambda event: event.on)
+    return tuple(due)
+
+
+def _window(since: date | None, until: date) -> tuple[int, int]:
+    # Ordinals of the calendar's window; without ``since`` it starts at the first date there is.
+    require_date("until", until)
+    if since is None:
+        return 1, until.toordinal()
+    require_date("since", since)
+    if since > until:
+        raise ValidationError("since", since, f"the window starts on or before {until}")
+    return since.toordinal(), until.toordinal()
+
+
+def _order(event: LifecycleEvent) -> tuple[date, date, int]:
+    return event.on, event.due_date, event.kind.rank
+
+
+def apply_expiry_actions(service: Service, event: LifecycleEvent) -> Service:
+    """Carry out an expiry step's status actions on ``service``, through the state machine.
+
+    DISABLE suspends an active service; CANCEL cancels it. LOCKOUT and SEND_TEMPLATE are left
+    to the caller (they act on the client and on email). A service already renewed past the
+    event's due date is returned unchanged: payment stops the sequence. An action whose result
+    already holds (disabling a suspended service) is skipped.
+
+    Raises:
+        ValidationError: the event belongs to another service.
+    """
+    if event.service_id != service.id:
+        raise ValidationError("event", event.key, f"the event is not for service {service.id}")
+    if event.kind is not EventKind.EXPIRY or service.next_due_date != event.due_date:
+        return service
+    for action in event.actions:
+        if action is ExpiryAction.DISABLE and service.status is ServiceStatus.ACTIVE:
+            service = suspend(service)
+        elif action is ExpiryAction.CANCEL and service.status in _LIVE:
+            service = cancel(service)
+    return service

@@ -1,0 +1,159 @@
+"""Merge two clients: everything of the source moves to the target, then the source goes.
+
+Contacts, services (domains among them), service groups, orders, invoices, payments, credit
+entries and quotes are re-assigned to the target, and the source client is removed, all in
+one unit of work.
+
+Currencies
+    Clients in the same currency merge as they are. When they differ the merge is refused
+    unless the request carries an exchange rate from the source's currency to the target's:
+    that explicit choice converts the services' price overrides (rounded once, to the target
+    currency's minor unit, ROUND_HALF_UP) and carries the source's credit balance over the way
+    the invoicing engine changes a ledger's currency (``invoicing.credit.change_currency``):
+    one entry closes it in the source currency, one opens it, converted, in the target's; a
+    zero balance moves nothing. The moved entries keep their history, and those in the source
+    currency then sum to zero. Invoices, payments, orders and quotes are records of what
+    happened and keep the currency they were made in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+import attrs
+
+from hostbill_core.errors import CurrencyMismatchError, ValidationError
+from hostbill_core.invoicing.credit import CreditLedger, CurrencyChangeRequest, change_currency
+from hostbill_core.model import Client, ClientId, CreditEntryId, Service
+from hostbill_core.money import ExchangeRate, convert
+from hostbill_core.permissions import Action, Actor
+from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
+from hostbill_core.usecases.client_records import (
+    ClientRecords,
+    authorise,
+    emit,
+    load_records,
+)
+
+__all__ = ["MergeRequest", "MergeResult", "merge_clients"]
+
+
+@attrs.frozen
+class MergeRequest:
+    """Merge ``source_id`` into ``target_id``.
+
+    Attributes:
+        rate: from the source's currency to the target's; required when they differ,
+            refused when they do not.
+    """
+
+    actor: Actor
+    source_id: ClientId
+    target_id: ClientId
+    at: datetime
+    rate: ExchangeRate | None = None
+
+
+@attrs.frozen
+class MergeResult:
+    """The target after the merge, how many of each kind moved, and the story in words."""
+
+    target: Client
+    moved: Mapping[str, int]
+    explanation: str
+
+
+def _check_currencies(request: MergeRequest, source: Client, target: Client) -> None:
+    rate = request.rate
+    if source.currency == target.currency:
+        if rate is not None:
+            raise ValidationError("rate", rate, "both clients bill in the same currency")
+        return
+    if rate is None:
+        raise CurrencyMismatchError(
+            target.currency, source.currency, "merge: pass an exchange rate to convert"
+        )
+    if (rate.base, rate.quote) != (source.currency, target.currency):
+        wanted = f"{source.currency}→{target.currency}"
+        raise ValidationError("rate", rate, f"a rate {wanted} is needed")
+
+
+def _moved_service(service: Service, target: ClientId, rate: ExchangeRate | None) -> Service:
+    price = service.price_override
+    if rate is not None and price is not None:
+        price = convert(price, rate)
+    return attrs.evolve(service, client_id=target, price_override=price)
+
+
+def _carry_credit(
+    work: UnitOfWork, request: MergeRequest, records: ClientRecords, rate: ExchangeRate
+) -> str:
+    """Close the moved balance in the source currency and open it converted (invoicing's rule)."""
+    currency = records.client.currency
+    moved = tuple(
+        attrs.evolve(e, client_id=request.target_id)
+        for e in records.credit
+        if e.amount.currency.code == currency
+    )
+    stem = f"merge-{request.source_id}-into-{request.target_id}"
+    change = change_currency(
+        CreditLedger(request.target_id, currency, moved),
+        CurrencyChangeRequest(
+            rate,
+            CreditEntryId(f"{stem}-out"),
+            CreditEntryId(f"{stem}-in"),
+            request.at,
+            request.actor.ref,
+        ),
+    )
+    for entry in (change.closing, change.opening):
+        if entry is not None:
+            work.credit.add(entry)
+    return f"credit of client {request.source_id}: {change.explanation}"
+
+
+def _move_all(work: UnitOfWork, request: MergeRequest, records: ClientRecords) -> dict[str, int]:
+    target, rate = request.target_id, request.rate
+    moved: dict[str, int] = {}
+    for name, items in records.owned():
+        repository = getattr(work, name)
+        for item in items:
+            if name == "services":
+                repository.save(_moved_service(item, target, rate))
+            else:
+                repository.save(attrs.evolve(item, client_id=target))
+        moved[name] = len(items)
+    return moved
+
+
+def merge_clients(
+    request: MergeRequest, uow: UnitOfWorkFactory, events: EventSink | None = None
+) -> MergeResult:
+    """Move everything of the source client to the target and remove the source.
+
+    Raises:
+        PermissionDeniedError: the actor is not staff with ``clients.lifecycle``.
+        ValidationError: source and target are the same, or the rate is not the one needed.
+        CurrencyMismatchError: the currencies differ and no rate was given.
+        NotFoundError: either client does not exist.
+    """
+    if request.source_id == request.target_id:
+        raise ValidationError("target_id", request.target_id, "a client is not merged into itself")
+    for client_id in (request.source_id, request.target_id):
+        authorise(request.actor, Action.CLIENT_MERGE, client_id, request.at)
+    with uow() as work:
+        records = load_records(work, request.source_id)
+        target = work.clients.get(request.target_id)
+        _check_currencies(request, records.client, target)
+        moved = _move_all(work, request, records)
+        told = [f"client {request.source_id} merged into {target.id} by {request.actor.ref}"]
+        told.append(records.counts() + " moved")
+        if request.rate is not None:
+            told.append(_carry_credit(work, request, records, request.rate))
+        work.clients.remove(request.source_id)
+        work.commit()
+    explanation = "; ".join(told)
+    emit(events, "client.merged", target.id, explanation)
+    return MergeResult(target, MappingProxyType(moved), explanation)

@@ -1,0 +1,109 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from hostbill_core.errors import (
+    CurrencyMismatchError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from hostbill_core.money import ExchangeRate, sum_money, to_money
+from hostbill_core.testing import RecordingEventSink
+from hostbill_core.usecases.client_merge import MergeRequest, merge_clients
+
+from .shop import AT, OWNER, STAFF, seed, snapshot
+
+USD_EUR = ExchangeRate("USD", "EUR", Decimal("0.9"), date(2026, 3, 10))
+
+
+def test_same_currency_merge_moves_everything_and_removes_the_source(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    events = RecordingEventSink()
+    result = merge_clients(MergeRequest(STAFF, "c1", "c2", AT), uow, events)
+    assert dict(result.moved) == {
+        "contacts": 1,
+        "services": 2,
+        "service_groups": 1,
+        "orders": 2,
+        "invoices": 2,
+        "payments": 1,
+        "credit": 2,
+        "quotes": 1,
+    }
+    after = snapshot(uow)
+    assert [c.id for c in after["clients"]] == ["c2"]
+    assert {
+        item.client_id
+        for name, items in after.items()
+        if name not in ("clients", "products", "plans")
+        for item in items
+    } == {"c2"}
+    assert [s.id for s in after["services"]] == ["c1-d1", "c1-s1", "c2-d1", "c2-s1"]
+    # c1 had 20.00 - 5.50 = 14.50 credit, c2 the same: 29.00 together, no entry added.
+    assert sum_money((e.amount for e in after["credit"]), "EUR") == to_money("29.00", "EUR")
+    assert len(after["credit"]) == 4
+    assert events.names() == ["client.merged"]
+    assert result.explanation.startswith("client c1 merged into c2 by staff:eve; 1 contacts")
+
+
+def test_different_currencies_are_refused_without_a_rate(uow):
+    seed(uow, ("c1", "EUR"), ("c3", "USD"))
+    before = snapshot(uow)
+    with pytest.raises(CurrencyMismatchError) as caught:
+        merge_clients(MergeRequest(STAFF, "c3", "c1", AT), uow)
+    assert (caught.value.expected, caught.value.actual) == ("EUR", "USD")
+    assert snapshot(uow) == before
+
+
+def test_an_explicit_rate_converts_prices_and_carries_the_credit_over(uow):
+    seed(uow, ("c1", "EUR"), ("c3", "USD"))
+    result = merge_clients(MergeRequest(STAFF, "c3", "c1", AT, USD_EUR), uow)
+    after = snapshot(uow)
+    moved = {s.id: s for s in after["services"]}
+    # 9.99 USD x 0.9 = 8.991 EUR, rounded once ROUND_HALF_UP to 8.99 EUR.
+    assert moved["c3-s1"].price_override == to_money("8.99", "EUR")
+    # c3's balance 20.00 - 5.50 = 14.50 USD closes in USD and opens as 13.05 EUR.
+    usd = [e.amount for e in after["credit"] if e.amount.currency.code == "USD"]
+    eur = [e.amount for e in after["credit"] if e.amount.currency.code == "EUR"]
+    assert sum_money(usd, "USD") == to_money("0", "USD")
+    assert to_money("13.05", "EUR") in eur
+    # c1's own 14.50 EUR plus the 13.05 EUR carried over.
+    assert sum_money(eur, "EUR") == to_money("27.55", "EUR")
+    # Invoices are records: they keep the currency they were issued in.
+    assert {i.currency for i in after["invoices"] if i.id.startswith("c3")} == {"USD"}
+    assert result.explanation.endswith(
+        "credit of client c3: 14.50 USD × 0.9 = 13.05 EUR (ROUND_HALF_UP, rate of 2026-03-10)"
+    )
+
+
+def test_the_rate_must_be_the_one_needed(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"), ("c3", "USD"))
+    with pytest.raises(ValidationError) as caught:
+        merge_clients(MergeRequest(STAFF, "c3", "c1", AT, USD_EUR.inverse()), uow)
+    assert caught.value.reason == "a rate USD→EUR is needed"
+    with pytest.raises(ValidationError) as caught:
+        merge_clients(MergeRequest(STAFF, "c2", "c1", AT, USD_EUR), uow)
+    assert caught.value.reason == "both clients bill in the same currency"
+
+
+def test_a_client_is_not_merged_into_itself(uow):
+    seed(uow, ("c1", "EUR"))
+    with pytest.raises(ValidationError):
+        merge_clients(MergeRequest(STAFF, "c1", "c1", AT), uow)
+
+
+def test_merging_with_a_missing_client_is_not_found(uow):
+    seed(uow, ("c1", "EUR"))
+    before = snapshot(uow)
+    with pytest.raises(NotFoundError):
+        merge_clients(MergeRequest(STAFF, "c1", "nobody", AT), uow)
+    assert snapshot(uow) == before
+
+
+def test_only_staff_merge(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    with pytest.raises(PermissionDeniedError) as caught:
+        merge_clients(MergeRequest(OWNER, "c1", "c2", AT), uow)
+    assert caught.value.reason == "client.merge is staff work; ask the business's staff"
