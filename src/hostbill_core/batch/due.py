@@ -4,8 +4,9 @@ Each row's series is the one :func:`hostbill_core.calendar.due_date` defines, ``
 cycle`` counted from the anchor: month and year cycles keep the anchor's day, clamped to each
 month's end; day and week cycles add a fixed number of days. With ``billing_day=True`` a row
 of a month or year cycle that has a billing day keeps that day instead (as
-``calendar.add_months(anchor, n × months, sticky_day=billing_day)``, the renewal engine's
-aligned series); day and week cycles ignore the billing day.
+``calendar.add_months(anchor, n × months, sticky_day=billing_day)``: the renewal engine's
+series, :func:`hostbill_core.renewal.schedule.next_due_after`); day and week cycles ignore the
+billing day.
 
 How the next due date is found without a loop: on a month cycle of ``m`` months, the rows
 whose sticky day is above ``after``'s day may still fall due in ``after``'s own month ``A``;
