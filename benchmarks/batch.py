@@ -2,13 +2,15 @@
 
 Run as ``python benchmarks/batch.py`` (``--quick`` for a tenth of the sizes). Prints:
 
-- next due dates for 10,000,000 services: throughput, the ratio to the object API
-  (``calendar.next_due_date`` on a 100,000-service sample) and to a numpy int64 lower bound
+- next due dates for 10,000,000 services: throughput, the ratio to the object API on a
+  100,000-service sample (``calendar.next_due_date`` one by one, and the renewal engine's
+  list form ``next_due_dates``) and to a numpy int64 lower bound
   (the one-line formula of a fixed-length cycle, ``after + 1 + (anchor − after − 1) mod L``,
   on the same rows in the same chunks: no exact calendar computation can do less);
 - proration of 10,000,000 prices by 12/31, ROUND_HALF_UP, in integers, and the ratio to
   ``price × 12 // 31`` (a floor, not a correct rounding) as a plain numpy baseline;
 - a 12-month forecast for 1,000,000 services;
+- building a frame from 100,000 ``Service`` models and turning it back into models;
 - peak traced memory of a streamed forecast at two sizes (flat in N): from generated chunks,
   and from a store through the ports.
 
@@ -42,6 +44,7 @@ from hostbill_core.batch.frame import UNITS
 from hostbill_core.calendar import BillingCycle, next_due_date
 from hostbill_core.model import Service
 from hostbill_core.money import RoundingPolicy, from_minor
+from hostbill_core.renewal.schedule import next_due_dates
 
 QUICK = "--quick" in sys.argv
 SCALE = 10 if QUICK else 1
@@ -70,17 +73,27 @@ def lower_bound(anchor: np.ndarray, length: np.ndarray, after: int) -> np.ndarra
     return out
 
 
-def object_api_rate(frame: ServiceFrame, sample: int) -> float:
-    """Services per second of ``calendar.next_due_date`` on the first ``sample`` rows."""
+def object_api_rates(frame: ServiceFrame, sample: int) -> tuple[float, float]:
+    """Services per second of the object API on the first ``sample`` rows.
+
+    ``calendar.next_due_date`` one service at a time, and the renewal engine's list form
+    ``renewal.schedule.next_due_dates`` (the billing run's fastest object path).
+    """
     anchors = [date.fromordinal(int(d) + 719163) for d in frame.anchor[:sample]]
     cycles = []
     for unit, length in zip(frame.cycle_unit[:sample], frame.cycle_length[:sample], strict=True):
         base = (1, 7, 1, 12)[int(unit)]
         cycles.append(BillingCycle(UNITS[int(unit)], int(length) // base))
+    services = [
+        Service(f"s{i}", "c", "p", "m", cycle, anchor, anchor, price_override=from_minor(1, "USD"))
+        for i, (anchor, cycle) in enumerate(zip(anchors, cycles, strict=True))
+    ]
     start = time.perf_counter()
     for anchor, cycle in zip(anchors, cycles, strict=True):
         next_due_date(anchor, cycle, AFTER)
-    return sample / (time.perf_counter() - start)
+    one_by_one = sample / (time.perf_counter() - start)
+    listed = sample / best_of(3, lambda: next_due_dates(services, AFTER))
+    return one_by_one, listed
 
 
 def bench_next_due() -> None:
@@ -91,11 +104,12 @@ def bench_next_due() -> None:
     seconds = best_of(3, lambda: next_due(frame, AFTER))
     anchor = frame.anchor
     bound = best_of(3, lambda: lower_bound(anchor, frame.cycle_length, day_number(AFTER)))
-    objects = object_api_rate(frame, 100_000 // SCALE)
+    objects, listed = object_api_rates(frame, 100_000 // SCALE)
     rate = n / seconds
     print(
         f"next_due         {n:>12,} services  {seconds:6.3f} s  {rate / 1e6:7.1f} M/s  "
-        f"×{rate / objects:,.0f} the object API ({objects / 1e6:.2f} M/s)  "
+        f"×{rate / objects:,.0f} calendar.next_due_date ({objects / 1e6:.2f} M/s), "
+        f"×{rate / listed:,.0f} renewal next_due_dates ({listed / 1e6:.2f} M/s)  "
         f"{seconds / bound:.2f}× the int64 lower bound ({n / bound / 1e6:.1f} M/s)"
     )
 
@@ -161,6 +175,30 @@ def seeded_store(n: int) -> MemoryStore:
     return store
 
 
+def bench_conversion() -> None:
+    n = 100_000 // SCALE
+    services = [
+        Service(
+            f"s{i}",
+            f"c{i // 3}",
+            "p",
+            "m",
+            BillingCycle.months(1 + i % 12),
+            date(2024, 1, 1) + timedelta(days=i % 700),
+            date(2026, 1, 1),
+            price_override=from_minor(499 + i % 1000, "USD"),
+        )
+        for i in range(n)
+    ]
+    build = best_of(3, lambda: ServiceFrame.from_services(services))
+    frame = ServiceFrame.from_services(services)
+    back = best_of(3, frame.to_services)
+    print(
+        f"from_services    {n:>12,} models    {build:6.3f} s  {n / build / 1e6:7.2f} M/s  "
+        f"to_services {n / back / 1e6:.2f} M/s (the cost of crossing between the APIs)"
+    )
+
+
 def bench_memory() -> None:
     size = 100_000 // SCALE
     for n in (1_000_000 // SCALE, 4_000_000 // SCALE):
@@ -190,6 +228,7 @@ def main() -> None:
     bench_next_due()
     bench_prorate()
     bench_forecast()
+    bench_conversion()
     bench_memory()
 
 

@@ -89,10 +89,22 @@ def _services(blob: bytes) -> list[Service]:
     ]
 
 
-def services(max_size: int = 40) -> st.SearchStrategy[list[Service]]:
-    """1 to ``max_size`` services of up to 7 clients, with a ``price_override`` each.
+@st.composite
+def blobs(draw: st.DrawFn, width: int, min_count: int, max_count: int) -> bytes:
+    """``width`` bytes for each of ``min_count`` to ``max_count`` items, in one draw.
+
+    The count is drawn first, so examples really hold many items (a bare ``st.binary`` is
+    mostly a few bytes long); shrinking still makes fewer and smaller items.
+    """
+    count = draw(st.integers(min_count, max_count))
+    blob: bytes = draw(st.binary(min_size=width * count, max_size=width * count))
+    return blob
+
+
+def services(min_size: int = 10, max_size: int = 40) -> st.SearchStrategy[list[Service]]:
+    """``min_size`` to ``max_size`` services of up to 7 clients, each with ``price_override``.
 
     Drawn as one byte string, 9 bytes a service, so an example of many services costs one
     draw; hypothesis still shrinks it (fewer bytes, smaller bytes: simpler services).
     """
-    return st.binary(min_size=9, max_size=9 * max_size).map(_services)
+    return blobs(9, min_size, max_size).map(_services)

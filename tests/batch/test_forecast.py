@@ -244,3 +244,19 @@ def test_a_price_too_large_to_sum_safely_is_refused() -> None:
     assert raised.value.field == "price"
     with pytest.raises(ValidationError):
         run_rate(frame)
+
+
+def test_forecast_follows_the_billing_day_series_when_asked() -> None:
+    # Monthly from 3 Jan 2024 with billing day 31, next due 31 Jan: on the aligned series
+    # it renews 29 Feb (2024 is a leap year); on the anchor's series it renews 3 Feb.
+    svc = attrs.evolve(
+        _service(date(2024, 1, 3), MONTHLY, "2.00", "USD", date(2024, 1, 31)), billing_day=31
+    )
+    frame = ServiceFrame.from_services([svc])
+    aligned = forecast(frame, date(2024, 2, 1), 1, billing_day=True)
+    assert aligned.renewals.tolist() == [[1]]
+    plain = forecast(frame, date(2024, 2, 1), 1)
+    assert plain.renewals.tolist() == [[1]]
+    # In January only the aligned date (31 Jan) is on or after next due; 3 Jan is not.
+    assert forecast(frame, date(2024, 1, 1), 1, billing_day=True).totals.tolist() == [[200]]
+    assert forecast(frame, date(2024, 1, 1), 1).totals.tolist() == [[0]]

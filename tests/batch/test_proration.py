@@ -1,5 +1,6 @@
 import decimal
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -9,11 +10,12 @@ from hypothesis import strategies as st
 from hostbill_core.batch import prorate
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import ROUNDING_MODES, Money, RoundingPolicy, from_minor, to_minor
+from hostbill_core.pricing.proration import prorate as pricing_prorate
 
-from .strategies import CODES
+from .strategies import CODES, blobs
 
 # Up to 60 prices of ±1.4 × 10^14 minor units, drawn as one byte string (6 bytes a price).
-_PRICES = st.binary(min_size=6, max_size=360).map(
+_PRICES = blobs(6, 10, 60).map(
     lambda b: [int.from_bytes(b[k : k + 6], "little", signed=True) for k in range(0, len(b) - 5, 6)]
 )
 
@@ -42,7 +44,7 @@ def _rows(blob: bytes) -> list[tuple[int, int, int]]:
 
 @settings(max_examples=2000)
 @given(
-    st.binary(min_size=12, max_size=12 * 60).map(_rows),
+    blobs(12, 10, 60).map(_rows),
     st.sampled_from(sorted(ROUNDING_MODES)),
     st.sampled_from(CODES),
 )
@@ -166,3 +168,22 @@ def test_a_product_that_could_overflow_is_refused() -> None:
 def test_a_denominator_above_2_to_the_62_is_refused() -> None:
     with pytest.raises(ValidationError, match="2\\^62"):
         prorate(np.array([1]), 1, 2**62 + 1)
+
+
+@settings(max_examples=2000)
+@given(
+    blobs(12, 10, 60).map(_rows), st.sampled_from(sorted(ROUNDING_MODES)), st.sampled_from(CODES)
+)
+def test_prorate_equals_the_pricing_engine_for_shares_of_a_period(
+    rows: list[tuple[int, int, int]], mode: str, code: str
+) -> None:
+    # The pricing engine prorates by a share from 0 to 1 (days used / days in the period).
+    shares = [(p, min(n, d), d) for p, n, d in rows]
+    prices, numerators, denominators = (
+        np.array(c, dtype=np.int64) for c in zip(*shares, strict=True)
+    )
+    got = prorate(prices, numerators, denominators, RoundingPolicy(mode))
+    policy = RoundingPolicy(mode)
+    assert got.tolist() == [
+        to_minor(pricing_prorate(from_minor(p, code), Fraction(n, d), policy)) for p, n, d in shares
+    ]

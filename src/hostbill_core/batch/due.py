@@ -4,8 +4,9 @@ Each row's series is the one :func:`hostbill_core.calendar.due_date` defines, ``
 cycle`` counted from the anchor: month and year cycles keep the anchor's day, clamped to each
 month's end; day and week cycles add a fixed number of days. With ``billing_day=True`` a row
 of a month or year cycle that has a billing day keeps that day instead (as
-``calendar.add_months(anchor, n × months, sticky_day=billing_day)``, the renewal engine's
-aligned series); day and week cycles ignore the billing day.
+``calendar.add_months(anchor, n × months, sticky_day=billing_day)``: the renewal engine's
+series, :func:`hostbill_core.renewal.schedule.next_due_after`); day and week cycles ignore the
+billing day.
 
 How the next due date is found without a loop: on a month cycle of ``m`` months, the rows
 whose sticky day is above ``after``'s day may still fall due in ``after``'s own month ``A``;
@@ -54,6 +55,7 @@ __all__ = ["CHUNK", "DueItems", "due_at", "due_in_window", "next_due", "sticky_d
 
 #: Rows per chunk: 2^16 rows keep a chunk's int64 temporaries (512 KiB each) in cache.
 CHUNK = 1 << 16
+Bools = np.ndarray[Any, np.dtype[np.bool_]]
 _CALENDAR = 2  # cycle_unit codes 2 (month) and 3 (year) are calendar cycles
 
 
@@ -83,14 +85,12 @@ def sticky_days(frame: ServiceFrame, billing_day: bool) -> Int64Array:
 
 
 def _in_month(months: Int64Array, sticky: Int64Array, out: Int64Array) -> None:
-    """Day numbers of day ``sticky`` (clamped to the month's end) of each month index."""
+    """Day numbers of day ``sticky`` (clamped to the month's end) of each month index.
+
+    The months must lie in years 1–9999 (the caller checks).
+    """
     before, length = month_table()
-    try:
-        np.take(length, months, out=out)
-    except IndexError:
-        raise ValidationError(
-            "months", int(months.max()), "a due date falls after 9999-12-31"
-        ) from None
+    np.take(length, months, out=out)
     np.minimum(out, sticky, out=out)
     out += before.take(months)
 
@@ -98,18 +98,17 @@ def _in_month(months: Int64Array, sticky: Int64Array, out: Int64Array) -> None:
 def _next_calendar(
     anchor_month: Int64Array, sticky: Int64Array, months: Int64Array, after: date
 ) -> Int64Array:
-    """Month index of each row's first calendar due date strictly after ``after``."""
-    _before, length = month_table()
-    first = month_index(after) + 1
-    if after.day == length[first - 1]:
-        found = anchor_month - first
-        np.remainder(found, months, out=found)
-        found += first
-        return found
-    target = first - (sticky > after.day)
-    found = anchor_month - target
+    """Month index of each row's first calendar due date strictly after ``after``.
+
+    With ``T = A + 1 − c`` the first candidate month (:func:`_first_target`), it is
+    ``T + (anchor_month − T) mod m``.
+    """
+    start, early = _first_target(after, sticky)
+    found = anchor_month - start
+    found += early
     np.remainder(found, months, out=found)
-    found += target
+    found += start
+    found -= early
     return found
 
 
@@ -129,19 +128,35 @@ def _anchor_days(anchor_month: Int64Array, anchor_day: Int64Array) -> Int64Array
     return days
 
 
-def _day_table(after: date, rows: int) -> tuple[Int64Array, bool]:
-    """Day numbers of day ``s`` (0–31, clamped) of the ``rows`` months from ``after``'s.
+def _first_target(after: date, sticky: Int64Array) -> tuple[int, Bools | int]:
+    """``(A + 1, c)``: the first candidate month of each row is ``A + 1 − c``.
 
-    Entry ``k × 32 + s`` is day ``s`` of month ``month_index(after) + k``. Months past
-    9999-12 hold ``LAST_DAY + 1``; the flag says whether any do.
+    ``A`` is ``after``'s month index; ``c`` is 1 for the rows that may still fall due in
+    ``A`` itself (sticky day above ``after``'s day, ``after`` not the month's last day).
+    """
+    _before, length = month_table()
+    first = month_index(after)
+    if after.day == length[first]:
+        return first + 1, 0
+    early: Bools = sticky > after.day
+    return first + 1, early
+
+
+def _day_table(after: date, rows: int) -> tuple[Int64Array, bool]:
+    """The look-up of :func:`_next_in_table`: entry ``r × 32 + s`` is the due day ``s``.
+
+    That is day ``s`` (clamped to the month's end) of month ``A + 1 − c(s) + r``, with ``A``
+    and ``c`` as in :func:`_first_target`, for ``r`` below ``rows``. Months past 9999-12 hold
+    ``LAST_DAY + 1``; the flag says whether any do.
     """
     before, length = month_table()
-    first = month_index(after)
-    months = np.arange(first, min(first + rows, LAST_MONTH + 1))
     days = np.arange(32)
-    table = np.full((rows, 32), LAST_DAY + 1, dtype=np.int64)
-    table[: len(months)] = before[months, None] + np.minimum(days, length[months, None])
-    return table.ravel(), len(months) < rows
+    start, early = _first_target(after, days)
+    months = start - np.asarray(early) + np.arange(rows)[:, None]  # shape (rows, 32)
+    inside = months <= LAST_MONTH
+    safe = np.where(inside, months, LAST_MONTH)
+    table = np.where(inside, before[safe] + np.minimum(days, length[safe]), LAST_DAY + 1)
+    return table.ravel(), not bool(inside.all())
 
 
 def _next_in_table(
@@ -155,18 +170,17 @@ def _next_in_table(
 ) -> None:
     """One chunk's next calendar due dates, written into ``out``.
 
-    The month as in :func:`_next_calendar`; the day by one look-up of
-    (month − after's month) × 32 + sticky day in the :func:`_day_table`.
+    With ``T = A + 1 − c`` the first candidate month (:func:`_first_target`), the due month
+    is ``T + r`` for ``r = (anchor_month − T) mod m``, and the date is one look-up of
+    ``r × 32 + sticky day`` in the :func:`_day_table`.
     """
-    _before, length = month_table()
-    first = month_index(after)
-    target = first + 1 if after.day == length[first] else first + 1 - (sticky > after.day)
-    found = anchor_month - target
+    start, early = _first_target(after, sticky)
+    found = anchor_month - start
+    found += early
     np.remainder(found, months, out=found)
-    found += target - first
     found <<= 5
     found |= sticky
-    np.take(table, found, out=out)
+    np.take(table, found, out=out, mode="clip")  # in range: r < rows, 1 ≤ s ≤ 31
 
 
 def next_due(frame: ServiceFrame, after: date, *, billing_day: bool = False) -> Int64Array:
@@ -186,14 +200,15 @@ def next_due(frame: ServiceFrame, after: date, *, billing_day: bool = False) -> 
         return out
     sticky = sticky_days(frame, billing_day)
     table, truncated = _day_table(after, int(frame.cycle_length.max()) + 1)
+    fixed = frame.fixed_rows
     for lo in range(0, len(frame), CHUNK):
         part = slice(lo, lo + CHUNK)
-        units, lengths = frame.cycle_unit[part], frame.cycle_length[part]
+        lengths = frame.cycle_length[part]
         _next_in_table(frame.anchor_month[part], sticky[part], lengths, after, table, out=out[part])
-        fixed = np.flatnonzero(units < _CALENDAR)
-        if fixed.size:
-            anchor = _anchor_days(frame.anchor_month[part][fixed], frame.anchor_day[part][fixed])
-            out[part][fixed] = _next_fixed(anchor, lengths[fixed], day)
+        rows = fixed[np.searchsorted(fixed, lo) : np.searchsorted(fixed, lo + CHUNK)]
+        if rows.size:
+            anchor = _anchor_days(frame.anchor_month[rows], frame.anchor_day[rows])
+            out[rows] = _next_fixed(anchor, frame.cycle_length[rows], day)
     if truncated and int(out.max()) > LAST_DAY:
         raise ValidationError("after", after, "a due date falls after 9999-12-31")
     return out

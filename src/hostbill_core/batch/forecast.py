@@ -145,9 +145,9 @@ def _check_prices(frame: ServiceFrame) -> None:
 def _month_counts(part: _Part, month: int) -> Int64Array:
     """How many of each row's due dates fall in ``month``, on or after its next due date."""
     before, length = month_table()
-    counts: Int64Array = (part.anchor_month - month) % part.months == 0
-    counts &= before[month] + np.minimum(part.sticky, length[month]) >= part.next_due
-    counts = counts.astype(np.int64)
+    due: Bools = (part.anchor_month - month) % part.months == 0
+    due &= before[month] + np.minimum(part.sticky, length[month]) >= part.next_due
+    counts: Int64Array = due.astype(np.int64)
     if part.fixed.size:
         low = np.maximum(before[month] + 1, part.fixed_next_due)
         high = before[month] + length[month]
@@ -247,15 +247,16 @@ def forecast(
         shape = (months, len(frame.currencies))
         sums = [np.array(t, dtype=np.int64).reshape(shape) for t in (totals, renewals)]
         result = result.merge(Forecast(days, frame.currencies, sums[0], sums[1], ""))
-    names = ", ".join(s.value for s in wanted)
-    return attrs.evolve(
-        result,
-        explanation=(
-            f"Renewals due {days[0].isoformat()} to {days[-1].isoformat()} (month by month): "
-            "every due date of each service's anchored series on or after its next due date, "
-            f"statuses {names}, priced at its price per cycle; exact sums in minor units, "
-            "no rounding."
-        ),
+    return attrs.evolve(result, explanation=_explain(days, wanted))
+
+
+def _explain(months: tuple[date, ...], statuses: tuple[ServiceStatus, ...]) -> str:
+    names = ", ".join(s.value for s in statuses)
+    return (
+        f"Renewals due {months[0].isoformat()} to {months[-1].isoformat()} (month by month): "
+        "every due date of each service's anchored series on or after its next due date, "
+        f"statuses {names}, priced at its price per cycle; exact sums in minor units, "
+        "no rounding."
     )
 
 

@@ -35,7 +35,15 @@ import attrs
 import numpy as np
 from moneyed import Money
 
-from hostbill_core.batch.days import EPOCH_ORDINAL, Int64Array, month_table
+from hostbill_core.batch.days import (
+    EPOCH_ORDINAL,
+    FIRST_DAY,
+    FIRST_MONTH,
+    LAST_DAY,
+    LAST_MONTH,
+    Int64Array,
+    month_table,
+)
 from hostbill_core.batch.labels import LabelColumns, ServiceLabels
 from hostbill_core.calendar import BillingCycle, CycleUnit
 from hostbill_core.errors import ValidationError
@@ -51,6 +59,9 @@ STATUSES: tuple[ServiceStatus, ...] = tuple(ServiceStatus)
 _UNIT_CODE = {unit: code for code, unit in enumerate(UNITS)}
 _STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
 _BASE = (1, 7, 1, 12)  # cycle_length = count × _BASE[code]
+_CALENDAR = 2  # unit codes from 2 up are calendar (month and year) cycles
+_LONGEST = 2**31 - 1  # cycle_length bound: kernels pack it with other fields
+_INT64 = 2**63
 
 #: The price of a service without a ``price_override``: its plan's price, as the caller knows it.
 PriceOf = Callable[[Service], Money]
@@ -74,6 +85,18 @@ def _as_array(value: Any) -> Int64Array:
     return array
 
 
+_REASONS = {
+    "anchor_day": "an anchor day past its month's end",
+    "cycle_length": "a week cycle counts 7 days a week, a year cycle 12 months a year",
+}
+
+
+def _refuse(name: str, column: Int64Array, bad: np.ndarray[Any, np.dtype[np.bool_]]) -> None:
+    rows = np.flatnonzero(bad)
+    if rows.size:
+        raise ValidationError(f"{name}[{rows[0]}]", int(column[rows[0]]), _REASONS[name])
+
+
 @attrs.frozen(eq=False)
 class ServiceFrame:
     """Many services as int64 columns of equal length (see the module docstring for codes).
@@ -93,8 +116,9 @@ class ServiceFrame:
         labels: what the way back to models needs, or None.
 
     Raises:
-        ValidationError: a column that is not one-dimensional int64, or columns of unequal
-            length.
+        ValidationError: a column that is not one-dimensional int64, columns of unequal
+            length, or a value outside its column's range (an anchor day past its month's
+            end, a week cycle not a multiple of 7 days, a year cycle not of 12 months …).
     """
 
     client: Int64Array = attrs.field(converter=_as_array)
@@ -109,6 +133,8 @@ class ServiceFrame:
     next_due: Int64Array = attrs.field(converter=_as_array)
     currencies: tuple[str, ...]
     labels: ServiceLabels | None = None
+    #: Positions of the day and week rows, ascending (kernels treat them apart).
+    fixed_rows: Int64Array = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.client)
@@ -120,6 +146,33 @@ class ServiceFrame:
                 raise ValidationError(name, len(getattr(self, name)), f"every column has {n} rows")
         if self.labels is not None and len(self.labels) != n:
             raise ValidationError("labels", len(self.labels), f"labels need {n} rows")
+        if n:
+            self._check_ranges()
+        object.__setattr__(self, "fixed_rows", np.flatnonzero(self.cycle_unit < _CALENDAR))
+
+    def _check_ranges(self) -> None:
+        limits = {
+            "client": (0, None),
+            "anchor_month": (FIRST_MONTH, LAST_MONTH),
+            "anchor_day": (1, 31),
+            "cycle_unit": (0, len(UNITS) - 1),
+            "cycle_length": (1, _LONGEST),
+            "billing_day": (0, 31),
+            "currency": (0, len(self.currencies) - 1),
+            "status": (0, len(STATUSES) - 1),
+            "next_due": (FIRST_DAY, LAST_DAY),
+        }
+        for name, (low, high) in limits.items():
+            column = getattr(self, name)
+            least, most = int(column.min()), int(column.max())
+            if least < low or (high is not None and most > high):
+                bad = least if least < low else most
+                raise ValidationError(name, bad, f"outside {low}–{high if high else '…'}")
+        _before, length = month_table()
+        _refuse("anchor_day", self.anchor_day, self.anchor_day > length[self.anchor_month])
+        weeks = (self.cycle_unit == 1) & (self.cycle_length % 7 != 0)
+        years = (self.cycle_unit == 3) & (self.cycle_length % 12 != 0)
+        _refuse("cycle_length", self.cycle_length, weeks | years)
 
     def __len__(self) -> int:
         return len(self.client)
@@ -207,7 +260,10 @@ class _Builder:
             money = self.price_of(service)
         if not isinstance(money, Money):
             raise ValidationError(f"services[{i}].price", money, "a price is a moneyed.Money")
-        return to_minor(money), money.currency.code
+        units = to_minor(money)
+        if not -_INT64 <= units < _INT64:
+            raise ValidationError(f"services[{i}].price", money, "beyond int64 minor units")
+        return units, money.currency.code
 
     def add(self, i: int, service: Service) -> None:
         units, code = self._price(i, service)

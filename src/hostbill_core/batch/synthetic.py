@@ -3,9 +3,10 @@
 :func:`synthetic_frame` draws ``n`` services from a seeded generator (the same seed gives the
 same frame) with the mix of a shared-hosting business: mostly monthly and annual cycles, some
 quarterly, semi-annual, biennial and triennial, a few weekly and 30-day ones; anchors over the
-ten years before ``start`` (so month ends and 29 February occur); one client in three holds
-several services; a tenth have a billing day; prices in USD, EUR, JPY and KWD. The frame has
-no labels: it makes no ``Service`` models.
+ten years before ``start`` (so month ends and 29 February occur); clients numbered in order,
+every other one holding two services (``n`` services, ``⌈2n/3⌉`` clients); a tenth have a
+billing day; prices in USD, EUR, JPY and KWD. The frame has no labels: it makes no
+``Service`` models.
 
 >>> from datetime import date
 >>> frame = synthetic_frame(1000, seed=7, start=date(2026, 1, 1))
@@ -64,7 +65,7 @@ def synthetic_frame(n: int, *, seed: int = 0, start: date = date(2026, 1, 1)) ->
     low, high = _PRICES[currency, 0], _PRICES[currency, 1]
     billing = np.where(rng.random(n) < 0.1, rng.integers(1, 32, size=n), 0)
     frame = ServiceFrame(
-        client=rng.integers(0, max(1, (2 * n) // 3), size=n, dtype=np.int64),
+        client=np.arange(n, dtype=np.int64) * 2 // 3,
         anchor_month=months + 1970 * 12,
         anchor_day=anchors - month_starts + 1,
         cycle_unit=cycle[:, 0].copy(),
