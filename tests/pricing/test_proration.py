@@ -315,3 +315,9 @@ def test_remaining_parts_are_the_remaining_share_unreduced(
 def test_remaining_parts_refuse_a_datetime_for_a_day_convention():
     with pytest.raises(ValidationError, match=r"datetime\.date"):
         ACTUAL_DAYS.remaining_parts(SEPTEMBER, datetime(2011, 9, 15, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("fraction", [Fraction(6, 4), Fraction(-3, 9), Fraction(0), Fraction(7)])
+def test_prorate_reads_the_terms_fraction_keeps(fraction: Fraction):
+    # prorate reads a Fraction's two slots directly: they must be its reduced terms
+    assert (fraction._numerator, fraction._denominator) == fraction.as_integer_ratio()  # type: ignore[attr-defined]
