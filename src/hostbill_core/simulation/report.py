@@ -1,0 +1,166 @@
+"""A simulation's result as text (the CLI's summary table), as JSON and as CSV files.
+
+Amounts are written as exact decimal strings with their currency beside them, never as
+floats: ``{"amount": "4.99", "currency": "USD"}`` in JSON, two columns in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from moneyed import Money
+
+from hostbill_core.simulation.result import SimulationResult, Summary
+
+__all__ = ["summary_table", "to_json", "write_csv", "write_json"]
+
+_TIMELINE = ("on", "kind", "client_id", "subject", "amount", "currency", "detail")
+
+
+def _amount(money: Money | None) -> str:
+    return "" if money is None else str(money.amount)
+
+
+def summary_table(result: SimulationResult, where: str) -> str:
+    """The summary as a fixed-width text table, ending with a newline.
+
+    Args:
+        result: the simulation's result.
+        where: where the store is, for the first line (``"in memory"``, ``"in shop.sqlite"``).
+    """
+    summary = result.summary
+    lines = [
+        f"{result.name}, {result.start} to {result.until} ({where}): {result.added} records added.",
+        "",
+        f"{'month':<8} {'currency':<8} {'invoiced':>12} {'collected':>12}",
+    ]
+    for row in summary.revenue:
+        lines.append(
+            f"{row.month:<8} {row.currency:<8} "
+            f"{_amount(row.invoiced):>12} {_amount(row.collected):>12}"
+        )
+    lines += ["", f"{'currency':<8} {'run rate':>12} {'outstanding':>12}"]
+    for code in sorted(summary.run_rate.keys() | summary.outstanding.keys()):
+        rate, due = summary.run_rate.get(code), summary.outstanding.get(code)
+        lines.append(f"{code:<8} {_amount(rate):>12} {_amount(due):>12}")
+    lines += ["", *_counts(result)]
+    return "\n".join(lines) + "\n"
+
+
+def _counts(result: SimulationResult) -> list[str]:
+    summary = result.summary
+    statuses = ", ".join(f"{n} {status}" for status, n in summary.services.items()) or "none"
+    lines = [
+        f"clients: {summary.clients}; invoices issued: {summary.invoices_issued}; "
+        f"services: {statuses}",
+    ]
+    if summary.credit_balances:
+        balances = ", ".join(
+            f"{id} {m.currency.code} {m.amount}" for id, m in summary.credit_balances.items()
+        )
+        lines.append(f"credit balances: {balances}")
+    for error in result.errors:
+        lines.append(f"failed: {error.on} client {error.client_id}: {error.error}")
+    return lines
+
+
+def _money(money: Money) -> dict[str, str]:
+    return {"amount": str(money.amount), "currency": money.currency.code}
+
+
+def _summary(summary: Summary) -> dict[str, Any]:
+    return {
+        "clients": summary.clients,
+        "services": dict(summary.services),
+        "invoices_issued": summary.invoices_issued,
+        "revenue": [
+            {
+                "month": row.month,
+                "currency": row.currency,
+                "invoiced": str(row.invoiced.amount),
+                "collected": str(row.collected.amount),
+            }
+            for row in summary.revenue
+        ],
+        "run_rate": {code: str(m.amount) for code, m in summary.run_rate.items()},
+        "outstanding": {code: str(m.amount) for code, m in summary.outstanding.items()},
+        "credit_balances": {id: _money(m) for id, m in summary.credit_balances.items()},
+    }
+
+
+def to_json(result: SimulationResult) -> dict[str, Any]:
+    """The result as JSON-ready data (amounts as decimal strings)."""
+    return {
+        "name": result.name,
+        "start": result.start.isoformat(),
+        "until": result.until.isoformat(),
+        "added": result.added,
+        "summary": _summary(result.summary),
+        "timeline": [
+            {
+                "on": entry.on.isoformat(),
+                "kind": entry.kind,
+                "client_id": entry.client_id,
+                "subject": entry.subject,
+                "amount": _amount(entry.amount) or None,
+                "currency": entry.amount.currency.code if entry.amount is not None else None,
+                "detail": entry.detail,
+            }
+            for entry in result.timeline
+        ],
+        "errors": [
+            {"on": e.on.isoformat(), "client_id": e.client_id, "error": e.error}
+            for e in result.errors
+        ],
+    }
+
+
+def write_json(result: SimulationResult, out: TextIO) -> None:
+    """Write the result as indented JSON to ``out``."""
+    json.dump(to_json(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def write_csv(result: SimulationResult, directory: Path) -> tuple[Path, ...]:
+    """Write ``timeline.csv``, ``revenue.csv``, ``summary.csv`` into ``directory``.
+
+    The directory is created when missing. Returns the files written.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    data = to_json(result)
+    summary = data["summary"]
+    files = (
+        _write(directory / "timeline.csv", _TIMELINE, data["timeline"]),
+        _write(
+            directory / "revenue.csv",
+            ("month", "currency", "invoiced", "collected"),
+            summary["revenue"],
+        ),
+        _write(directory / "summary.csv", ("measure", "currency", "value"), _measures(summary)),
+    )
+    return files
+
+
+def _measures(summary: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    yield {"measure": "clients", "currency": "", "value": summary["clients"]}
+    yield {"measure": "invoices_issued", "currency": "", "value": summary["invoices_issued"]}
+    for status, count in summary["services"].items():
+        yield {"measure": f"services_{status}", "currency": "", "value": count}
+    for measure in ("run_rate", "outstanding"):
+        for code, value in summary[measure].items():
+            yield {"measure": measure, "currency": code, "value": value}
+    for client, balance in summary["credit_balances"].items():
+        yield {"measure": f"credit_balance:{client}", **balance, "value": balance["amount"]}
+
+
+def _write(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+    return path
