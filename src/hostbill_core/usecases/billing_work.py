@@ -32,7 +32,7 @@ from hostbill_core.usecases.billing_report import (
     ClientRun,
     IssuedInvoice,
 )
-from hostbill_core.usecases.renewals import renew_paid
+from hostbill_core.usecases.renewals import renew_paid, renewal_records
 
 __all__ = ["ClientWork"]
 
@@ -91,14 +91,12 @@ class ClientWork:
         moved = False
         for service_id in sorted(service_ids):
             renewed = renew_paid(self.uow, self.services[service_id], self.run.as_of)
-            if not renewed.changed:
-                continue
-            moved = True
-            self.services[service_id] = renewed.service
-            for result in renewed.results:
-                key = f"{service_id}/{result.previous_due_date.isoformat()}/renew"
-                self.act(ActionKind.RENEW, service_id, key, result.explanation)
-                self.emit(self._event("service.renewed", service_id, key, result.explanation))
+            if renewed.changed:
+                moved = True
+                self.services[service_id] = renewed.service
+                actions, events = renewal_records(self.client.id, renewed, self.run.as_of)
+                self.actions.extend(actions)
+                self.events.extend(events)
         return moved
 
     def _event(self, name: str, subject: str, key: str, text: str) -> BillingEvent:

@@ -18,12 +18,13 @@ from datetime import date
 
 import attrs
 
-from hostbill_core.model import InvoiceStatus, Service
+from hostbill_core.model import ClientId, InvoiceStatus, Service, ServiceStatus
 from hostbill_core.ports import UnitOfWork
 from hostbill_core.renewal import RENEWABLE, RenewalPayment, RenewalResult, renew_on_payment
+from hostbill_core.usecases.billing_report import ActionKind, ActionTaken, BillingEvent
 from hostbill_core.usecases.renewal_items import renewal_key
 
-__all__ = ["Renewed", "renew_paid"]
+__all__ = ["Renewed", "renew_paid", "renewal_records"]
 
 _MAX_CYCLES = 1200  # a guard: no series advances 100 years in one payment
 
@@ -33,10 +34,12 @@ class Renewed:
     """A service after its paid renewals were applied.
 
     Attributes:
+        original: the service before.
         service: the service, renewed or unchanged.
         results: one result per cycle renewed, in order (empty: nothing was paid for).
     """
 
+    original: Service
     service: Service
     results: tuple[RenewalResult, ...]
 
@@ -66,6 +69,7 @@ def renew_paid(uow: UnitOfWork, service: Service, on: date) -> Renewed:
     Raises:
         ValidationError: the service's next due date is off its anchored series.
     """
+    original = service
     results: list[RenewalResult] = []
     for _ in range(_MAX_CYCLES):
         if service.status not in RENEWABLE:
@@ -77,4 +81,33 @@ def renew_paid(uow: UnitOfWork, service: Service, on: date) -> Renewed:
         )
         results.append(result)
         service = result.service
-    return Renewed(service, tuple(results))
+    return Renewed(original, service, tuple(results))
+
+
+def renewal_records(
+    client_id: ClientId, renewed: Renewed, on: date
+) -> tuple[list[ActionTaken], list[BillingEvent]]:
+    """The actions and events of a renewal, keyed by the due date renewed.
+
+    One ``service.renewed`` per cycle, and ``service.unsuspended`` when a suspended service
+    is paid up.
+    """
+    actions: list[ActionTaken] = []
+    events: list[BillingEvent] = []
+    service_id = renewed.service.id
+    status = renewed.original.status
+    for result in renewed.results:
+        key = f"{service_id}/{result.previous_due_date.isoformat()}/renew"
+        actions.append(ActionTaken(ActionKind.RENEW, service_id, key, result.explanation))
+        events.append(
+            BillingEvent("service.renewed", client_id, service_id, key, on, "", result.explanation)
+        )
+        if status is ServiceStatus.SUSPENDED and result.service.status is ServiceStatus.ACTIVE:
+            events.append(
+                BillingEvent(
+                    "service.unsuspended", client_id, service_id, key + ":unsuspended", on, "",
+                    result.explanation,
+                )
+            )  # fmt: skip
+        status = result.service.status
+    return actions, events
