@@ -115,8 +115,8 @@ def test_worked_example_catalogue_clients_and_payers() -> None:
 def test_defaults_until_one_year_and_name_from_file() -> None:
     s = parse_scenario("[scenario]\nstart = 2026-02-01\n", "dir/my-shop.toml")
     assert (s.name, s.until, s.seed) == ("my-shop", date(2027, 1, 31), 0)
-    assert s.settings.renewal.invoice_lead_days == 14
-    assert s.settings.invoice_series == "INV"
+    assert s.settings.billing.renewal.invoice_lead_days == 14
+    assert s.settings.billing.series == "INV"
 
 
 EVENTS = """
@@ -223,7 +223,8 @@ thresholds = { review = 20, reject = 90 }
 
 
 def test_settings_sequence_and_fraud() -> None:
-    settings = parse_scenario(BASE + SETTINGS).settings
+    scenario_settings = parse_scenario(BASE + SETTINGS).settings
+    settings = scenario_settings.billing
     assert settings.renewal.invoice_lead_days == 10
     assert settings.renewal.lead_days(ProductType.DOMAIN) == 30
     assert settings.renewal.continue_invoicing_when_unpaid
@@ -233,8 +234,9 @@ def test_settings_sequence_and_fraud() -> None:
         (20, (ExpiryAction.CANCEL, ExpiryAction.SEND_TEMPLATE)),
     ]
     assert settings.sequence.steps[1].product_types == frozenset({ProductType.HOSTING})
-    assert (settings.fraud.thresholds.review, settings.fraud.thresholds.reject) == (20, 90)
-    assert settings.invoice_series == "SIM"
+    thresholds = scenario_settings.fraud.thresholds
+    assert (thresholds.review, thresholds.reject) == (20, 90)
+    assert settings.series == "SIM"
 
 
 GENERATOR = """

@@ -57,6 +57,7 @@ from hostbill_core.simulation.reader import (
     table_name,
 )
 from hostbill_core.simulation.scenario import Scenario, ScenarioSettings
+from hostbill_core.usecases import BillingSettings
 
 __all__ = ["load_scenario", "parse_scenario"]
 
@@ -176,7 +177,7 @@ def _settings(table: Table, top: Table) -> ScenarioSettings:
     except ValidationError as error:
         path = ("fraud", *error.field.split("."))
         raise top.doc.error(path[:-1], path[-1], error.value, error.reason) from None
-    return ScenarioSettings(renewal, sequence, config, series)
+    return ScenarioSettings(BillingSettings(renewal, sequence, series=series), config)
 
 
 def _lead(table: Table, key: str, default: object = None) -> int:

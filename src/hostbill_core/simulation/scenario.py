@@ -29,7 +29,7 @@ from hostbill_core.model import (
 )
 from hostbill_core.money import ExchangeRate
 from hostbill_core.pricing import CurrencyChangeMode
-from hostbill_core.renewal import RenewalSequence, RenewalSettings
+from hostbill_core.usecases import BillingSettings
 
 __all__ = [
     "CancelService",
@@ -254,19 +254,16 @@ class Generator:
 
 @attrs.frozen(unsafe_hash=False)
 class ScenarioSettings:
-    """The business settings the simulated billing run uses.
+    """The business settings the simulation runs with.
 
     Attributes:
-        renewal: invoice lead time (per product type) and the continue-invoicing switch.
-        sequence: reminders and expiry steps (suspend, cancel, emails) after a due date.
+        billing: the billing run's settings: lead times, reminders and expiry steps,
+            invoice numbering, credit, tax.
         fraud: the fraud configuration orders are screened with.
-        invoice_series: the prefix of invoice numbers.
     """
 
-    renewal: RenewalSettings = RenewalSettings()
-    sequence: RenewalSequence = RenewalSequence()
+    billing: BillingSettings = BillingSettings()
     fraud: FraudConfig = attrs.field(factory=default_config)
-    invoice_series: str = "INV"
 
 
 @attrs.frozen(unsafe_hash=False)
