@@ -21,8 +21,8 @@ __all__ = ["summary_table", "to_json", "write_csv", "write_json"]
 _TIMELINE = ("on", "kind", "client_id", "subject", "amount", "currency", "detail")
 
 
-def _amount(money: Money | None) -> str:
-    return "" if money is None else str(money.amount)
+def _amount(money: Money | None, missing: str = "") -> str:
+    return missing if money is None else str(money.amount)
 
 
 def summary_table(result: SimulationResult, where: str) -> str:
@@ -46,7 +46,7 @@ def summary_table(result: SimulationResult, where: str) -> str:
     lines += ["", f"{'currency':<8} {'run rate':>12} {'outstanding':>12}"]
     for code in sorted(summary.run_rate.keys() | summary.outstanding.keys()):
         rate, due = summary.run_rate.get(code), summary.outstanding.get(code)
-        lines.append(f"{code:<8} {_amount(rate):>12} {_amount(due):>12}")
+        lines.append(f"{code:<8} {_amount(rate, '-'):>12} {_amount(due, '-'):>12}")
     lines += ["", *_counts(result)]
     return "\n".join(lines) + "\n"
 
