@@ -84,20 +84,20 @@ class LineIndex:
             for quote in ('"""', "'''"):
                 if raw.count(quote) % 2 == 1:
                     in_string = quote
-            line = _blank_strings(raw)
             if array is not None:
-                array = self._array_line(array, line, number)
+                array = self._array_line(array, _blank_strings(raw), number)
                 continue
-            header = _HEADER.match(line)
+            header = _HEADER.match(raw)
             if header:
                 table = self._header(header.group(1) == "[[", _parts(header.group(2)), number)
                 continue
-            key = _KEY_LINE.match(line)
+            key = _KEY_LINE.match(raw)
             if key:
                 path = table + _parts(key.group(1))
                 self._lines.setdefault(path, number)
-                self._inline_keys(path, line[key.end() :], number)
-                depth = line.count("[") - line.count("]")
+                value = _blank_strings(raw[key.end() :])
+                self._inline_keys(path, value, number)
+                depth = value.count("[") - value.count("]")
                 if depth > 0:
                     array = (path, depth, 0)
 
