@@ -92,7 +92,7 @@ def _issue(work: ClientWork, draft: InvoiceDraft) -> bool:
     run, uow, client = work.run, work.uow, work.client
     draft, note = _taxed(work, draft)
     invoice_id = invoice_id_for(client.id, draft.keys[0])
-    numbering = run.numbering(uow)
+    numbering = run.settings.numbering_with(work.next_number)
     notes = "\n".join(n for n in (note, client.invoice_note) if n)
     issued = issue(draft.to_invoice(invoice_id, snapshot(client), notes), run.as_of, numbering)
     request = CreditRequest(CreditEntryId(f"{invoice_id}-credit"), run.at, run.settings.actor)
