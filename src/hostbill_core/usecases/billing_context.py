@@ -46,7 +46,12 @@ class RunContext:
     @property
     def at(self) -> datetime:
         """The run's instant for ledger entries: midnight UTC of ``as_of``."""
-        return datetime.combine(self.as_of, time(), UTC)
+        return self.instant(self.as_of)
+
+    @staticmethod
+    def instant(day: date) -> datetime:
+        """Midnight UTC of ``day``: the instant of ledger entries made for a day."""
+        return datetime.combine(day, time(), UTC)
 
     @property
     def look_ahead(self) -> int:
