@@ -256,14 +256,12 @@ def next_due_date(anchor: date, cycle: BillingCycle, after: date) -> date:
     >>> next_due_date(date(2011, 1, 31), MONTHLY, date(2011, 2, 28))
     datetime.date(2011, 3, 31)
     """
-    if cycle.is_calendar:
-        span = (after.year - anchor.year) * 12 + after.month - anchor.month
-        n = span // cycle.in_months
-    else:
-        n = (after - anchor).days // cycle.in_days
-    # n is at most one cycle short of the answer; step forward until strictly after.
-    while due_date(anchor, cycle, n) <= after:
-        n += 1
-    while due_date(anchor, cycle, n - 1) > after:
-        n -= 1
-    return due_date(anchor, cycle, n)
+    if not cycle.is_calendar:
+        return due_date(anchor, cycle, (after - anchor).days // cycle.in_days + 1)
+    # The n-th due date of a calendar cycle lies in month anchor + n × k. With n the floor of
+    # the months from the anchor to `after` over k, that month is at most after's month: the
+    # n-th date is the answer when it is later in after's own month, else the (n+1)-th is.
+    span = (after.year - anchor.year) * 12 + after.month - anchor.month
+    n = span // cycle.in_months
+    candidate = due_date(anchor, cycle, n)
+    return candidate if candidate > after else due_date(anchor, cycle, n + 1)

@@ -234,3 +234,9 @@ def test_quote_expiry_and_total() -> None:
     assert quote.total == eur("380.50")
     with pytest.raises(ValidationError):
         attrs.evolve(quote, expires_on=date(2026, 2, 28))
+
+
+def test_tax_rate_is_an_exact_decimal() -> None:
+    assert TaxAmount("VAT", "0.19", eur("1.90")).rate == Decimal("0.19")
+    with pytest.raises(ValidationError):
+        TaxAmount("VAT", 0.19, eur("1.90"))

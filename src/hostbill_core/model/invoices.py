@@ -22,7 +22,7 @@ from hostbill_core.model.checks import (
 )
 from hostbill_core.model.clients import Address
 from hostbill_core.model.ids import ClientId, InvoiceId, ServiceGroupId, ServiceId
-from hostbill_core.money import sum_money, zero
+from hostbill_core.money import sum_money, to_decimal, zero
 
 __all__ = [
     "ClientSnapshot",
@@ -57,13 +57,17 @@ class LineKind(enum.Enum):
     MANUAL = "manual"
 
 
+def _rate(value: object) -> Decimal:
+    return to_decimal(value, "rate")
+
+
 @attrs.frozen
 class TaxAmount:
     """One tax on a line: its name, its rate as a fraction (0.19 for 19 %), its rounded amount."""
 
     name: str
-    rate: Decimal
-    amount: Money
+    rate: Decimal = attrs.field(converter=_rate)
+    amount: Money = attrs.field()
 
 
 @attrs.frozen

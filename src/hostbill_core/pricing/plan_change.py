@@ -23,7 +23,6 @@ credit −(10.00 × 1/2 = 5.00); charge 20.00 × 1/2 = 10.00; net 5.00 USD
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -38,7 +37,6 @@ from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
 __all__ = ["PlanChange", "change_plan"]
 
 _HALF_UP = RoundingPolicy()
-_ZERO = Decimal(0)
 
 
 class PlanChange(NamedTuple):
@@ -115,13 +113,13 @@ def change_plan(
     _check_price("old_price", old_price)
     _check_price("new_price", new_price)
     currency = old_price.currency
-    if new_price.currency != currency:
+    if new_price.currency is not currency and new_price.currency != currency:
         raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
     left, whole = convention.remaining_parts(period, on)
     mode = policy.mode
     unused = share(old_price.amount, left, whole, currency, mode)
     charged = share(new_price.amount, left, whole, currency, mode)
-    credit = difference(_ZERO, unused)
+    credit = unused.copy_negate()  # exact: a sign flip never rounds
     return PlanChange(
         old_price,
         new_price,
