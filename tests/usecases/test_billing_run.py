@@ -65,3 +65,55 @@ def test_catch_up_does_everything_missed(uow):
         assert work.services.get("s1").status is ServiceStatus.SUSPENDED
         (invoice,) = work.invoices.list()
     assert invoice.status is InvoiceStatus.UNPAID
+
+
+def test_service_groups_and_per_invoice_tax_shape_the_invoice(uow):
+    from hostbill_core.model import ServiceGroup
+    from hostbill_core.money import to_money
+    from hostbill_core.pricing import TaxRounding, TaxRule, TaxSettings
+
+    german = client("c1", "EUR")
+    german = attrs.evolve(
+        german, details=attrs.evolve(german.details, address=attrs.evolve(
+            german.details.address, country="DE"))
+    )  # fmt: skip
+    anchor = date(2026, 1, 10)
+    services = [service(f"s{i}", "c1", anchor, date(2026, 3, 10), group_id="g1") for i in (1, 2)]
+    services.append(service("s3", "c1", anchor, date(2026, 3, 10)))
+    group = ServiceGroup("g1", "c1", "Shop sites", service_ids=("s2", "s1"))
+    seed(uow, [german], services, [group])
+    tax = TaxSettings((TaxRule("VAT", "0.19", "DE"),), rounding=TaxRounding.PER_INVOICE)
+    (issued,) = run_billing(uow, date(2026, 3, 1), BillingSettings(tax=tax)).invoices
+    with uow() as work:
+        invoice = work.invoices.get(issued.invoice_id)
+    # Three 9.00 EUR renewals on one invoice (same due date): VAT 19 % rounded once on the
+    # total: 27.00 × 0.19 = 5.13, shared 1.71 per line; total 32.13.
+    assert [line.service_id for line in invoice.lines] == ["s3", "s2", "s1"]
+    assert [line.group_id for line in invoice.lines] == [None, "g1", "g1"]
+    assert invoice.tax_total == to_money("5.13", "EUR")
+    assert issued.total == to_money("32.13", "EUR")
+
+
+def test_a_client_lead_time_beyond_the_look_ahead_is_a_reported_configuration_error(uow):
+    from hostbill_core.model import ClientSettings
+
+    seed(
+        uow,
+        [client("c1", settings=ClientSettings(invoice_lead_days=30))],
+        [service("s1", "c1", date(2026, 1, 31), date(2026, 2, 28))],
+    )
+    report = run_billing(uow, date(2026, 2, 20), SETTINGS)
+    (failed,) = report.failures
+    assert failed.failure.error_type == "ConfigurationError"
+    fixed = run_billing(uow, date(2026, 2, 20), BillingSettings(look_ahead_days=30))
+    assert len(fixed.invoices) == 1
+
+
+def test_a_day_that_is_not_a_date_is_refused():
+    import pytest
+
+    from hostbill_core.adapters.memory import MemoryStore
+    from hostbill_core.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        run_billing(MemoryStore().unit_of_work, "2026-03-01", SETTINGS)

@@ -19,6 +19,7 @@ writes through the unit of work and never commits; the caller commits or rolls b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from hostbill_core.model import (
@@ -44,8 +45,19 @@ _CLOSED = frozenset({ClientStatus.CLOSED, ClientStatus.ARCHIVED, ClientStatus.DE
 _BEGINNING = date.min
 
 
-def bill_client(uow: UnitOfWork, client_id: ClientId, run: RunContext) -> ClientRun:
+def bill_client(
+    uow: UnitOfWork,
+    client_id: ClientId,
+    run: RunContext,
+    next_number: Callable[[str], int] | None = None,
+) -> ClientRun:
     """Carry out ``client_id``'s billing day through ``uow`` (not committed).
+
+    Args:
+        uow: the client's unit of work.
+        client_id: the client.
+        run: the run's day, settings, catalogue and rates.
+        next_number: takes invoice numbers (default: the unit of work's series).
 
     Raises:
         NotFoundError: no such client.
@@ -55,7 +67,7 @@ def bill_client(uow: UnitOfWork, client_id: ClientId, run: RunContext) -> Client
     client = uow.clients.get(client_id)
     if client.status in _CLOSED:
         return ClientRun(client_id)
-    work = ClientWork.load(uow, client, run)
+    work = ClientWork.load(uow, client, run, next_number)
     for _ in range(MAX_PASSES):
         work.apply_scheduled_changes()
         events = _pending(work, client)

@@ -9,9 +9,8 @@ from typing import cast
 import attrs
 
 from hostbill_core.errors import ConfigurationError
-from hostbill_core.invoicing.lifecycle import Numbering
 from hostbill_core.model import Client, ClientSettings
-from hostbill_core.ports import ExchangeRates, UnitOfWork
+from hostbill_core.ports import ExchangeRates
 from hostbill_core.renewal import RenewalContext
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
@@ -47,7 +46,12 @@ class RunContext:
     @property
     def at(self) -> datetime:
         """The run's instant for ledger entries: midnight UTC of ``as_of``."""
-        return datetime.combine(self.as_of, time(), UTC)
+        return self.instant(self.as_of)
+
+    @staticmethod
+    def instant(day: date) -> datetime:
+        """Midnight UTC of ``day``: the instant of ledger entries made for a day."""
+        return datetime.combine(day, time(), UTC)
 
     @property
     def look_ahead(self) -> int:
@@ -84,7 +88,3 @@ class RunContext:
                 f"client {client.id} invoices {lead} days ahead: look ahead at least that far",
             )
         return attrs.evolve(self.renewal, clients={client.id: client.settings})
-
-    def numbering(self, uow: UnitOfWork) -> Numbering:
-        """The invoice numbering, taking numbers from ``uow``'s series."""
-        return self.settings.numbering_with(uow.invoice_numbers.next)

@@ -27,7 +27,7 @@ from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.billing_work import ClientWork
 from hostbill_core.usecases.renewal_items import renewal_items, renewal_key
 
-__all__ = ["invoice_id_for", "issue_renewals"]
+__all__ = ["invoice_id_for", "issue_draft", "issue_renewals"]
 
 
 def invoice_id_for(client_id: str, first_key: str) -> InvoiceId:
@@ -71,7 +71,7 @@ def issue_renewals(work: ClientWork, events: Sequence[LifecycleEvent]) -> bool:
         groups = work.uow.service_groups.list(client_id=work.client.id)
     paid: set[ServiceId] = set()
     for draft in group_items(items, work.run.settings.grouping, groups).drafts:
-        if _issue(work, draft):
+        if issue_draft(work, draft):
             paid.update(i.service_id for i in draft.items if i.service_id is not None)
     return bool(paid) and work.renew(paid)
 
@@ -88,11 +88,16 @@ def _taxed(work: ClientWork, draft: InvoiceDraft) -> tuple[InvoiceDraft, str]:
     return InvoiceDraft(items, draft.titles), taxed.note
 
 
-def _issue(work: ClientWork, draft: InvoiceDraft) -> bool:
+def issue_draft(work: ClientWork, draft: InvoiceDraft) -> bool:
+    """Tax, number and issue one draft, apply credit, record it; True when it is paid.
+
+    Raises:
+        ValidationError: a negative total; ConflictError: a line's key is already invoiced.
+    """
     run, uow, client = work.run, work.uow, work.client
     draft, note = _taxed(work, draft)
     invoice_id = invoice_id_for(client.id, draft.keys[0])
-    numbering = run.numbering(uow)
+    numbering = run.settings.numbering_with(work.next_number)
     notes = "\n".join(n for n in (note, client.invoice_note) if n)
     issued = issue(draft.to_invoice(invoice_id, snapshot(client), notes), run.as_of, numbering)
     request = CreditRequest(CreditEntryId(f"{invoice_id}-credit"), run.at, run.settings.actor)

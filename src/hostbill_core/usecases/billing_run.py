@@ -22,12 +22,12 @@ run of 2026-03-01: 0 client(s), 0 service(s) examined; 0 invoice(s) (nothing),
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from hostbill_core.errors import ValidationError
 from hostbill_core.model import ClientId
-from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWorkFactory
+from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.usecases.billing_client import bill_client
 from hostbill_core.usecases.billing_context import RunContext
 from hostbill_core.usecases.billing_report import BillingRunReport, ClientFailure, ClientRun
@@ -103,8 +103,9 @@ def iter_billing_run(
         catalogue = Catalogue.load(uow)
     run = RunContext(day, settings, catalogue, rates)
     ids = clients if clients is not None else _candidates(uow_factory, run)
+    dry = _DryRunNumbers() if dry_run else None
     for client_id in ids:
-        yield _bill(uow_factory, client_id, run, dry_run, events)
+        yield _bill(uow_factory, client_id, run, dry, events)
 
 
 def _candidates(uow_factory: UnitOfWorkFactory, run: RunContext) -> Iterator[ClientId]:
@@ -119,23 +120,53 @@ def _candidates(uow_factory: UnitOfWorkFactory, run: RunContext) -> Iterator[Cli
         after = page[-1]
 
 
+class _DryRunNumbers:
+    """Invoice numbers in a dry run: the series as the real run would find it.
+
+    Each client's unit of work is rolled back, which gives its numbers back; the next client
+    would take them again. So the numbers a succeeding client took are counted and added to
+    what the port gives the clients after it: the dry run reports the real run's numbers.
+    """
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, int] = {}
+        self._taken: dict[str, int] = {}
+
+    def bind(self, uow: UnitOfWork) -> Callable[[str], int]:
+        """A ``next_number`` for one client's unit of work."""
+        self._taken = {}
+
+        def next_number(series: str) -> int:
+            self._taken[series] = self._taken.get(series, 0) + 1
+            return uow.invoice_numbers.next(series) + self._offsets.get(series, 0)
+
+        return next_number
+
+    def rolled_back(self) -> None:
+        """The client succeeded: the real run would keep its numbers."""
+        for series, count in self._taken.items():
+            self._offsets[series] = self._offsets.get(series, 0) + count
+        self._taken = {}
+
+
 def _bill(
     uow_factory: UnitOfWorkFactory,
     client_id: ClientId,
     run: RunContext,
-    dry_run: bool,
+    dry: _DryRunNumbers | None,
     events: EventSink | None,
 ) -> ClientRun:
     try:
         with uow_factory() as uow:
-            result = bill_client(uow, client_id, run)
-            if dry_run:
-                uow.rollback()
-            else:
+            result = bill_client(uow, client_id, run, dry.bind(uow) if dry else None)
+            if dry is None:
                 uow.commit()
+            else:
+                uow.rollback()
+                dry.rolled_back()
     except Exception as error:  # one client's failure never stops the others
         return ClientRun(client_id, failure=ClientFailure.of(error))
-    if events is not None and not dry_run:
+    if events is not None and dry is None:
         for event in result.events:
             events.emit(event)
     return result

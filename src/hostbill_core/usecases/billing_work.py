@@ -8,7 +8,7 @@ changed (nothing when nothing did, so a second run writes nothing) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -52,19 +52,33 @@ class ClientWork:
     done: set[str]
     locked_out: bool
     scheduled: list[ScheduledChange]
+    next_number: Callable[[str], int]
     invoices: list[IssuedInvoice] = attrs.Factory(list)
     actions: list[ActionTaken] = attrs.Factory(list)
     events: list[BillingEvent] = attrs.Factory(list)
     ledgers: dict[str, CreditLedger] = attrs.Factory(dict)
 
     @classmethod
-    def load(cls, uow: UnitOfWork, client: Client, run: RunContext) -> ClientWork:
-        """Load the client's services and billing state."""
+    def load(
+        cls,
+        uow: UnitOfWork,
+        client: Client,
+        run: RunContext,
+        next_number: Callable[[str], int] | None = None,
+    ) -> ClientWork:
+        """Load the client's services and billing state.
+
+        Args:
+            uow: the client's unit of work.
+            client: the client.
+            run: the run's day, settings and catalogue.
+            next_number: takes invoice numbers (default: ``uow.invoice_numbers.next``).
+        """
         state = uow.billing_states.find(client.id) or BillingState.new(client.id)
         loaded = {s.id: s for s in uow.services.list(client_id=client.id)}
         return cls(
             uow, client, run, state, loaded, dict(loaded), set(state.done),
-            state.locked_out, list(state.scheduled),
+            state.locked_out, list(state.scheduled), next_number or uow.invoice_numbers.next,
         )  # fmt: skip
 
     def ledger(self, currency: str) -> CreditLedger:

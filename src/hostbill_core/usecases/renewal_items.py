@@ -26,7 +26,7 @@ from hostbill_core.renewal import due_index, service_due_date
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
 
-__all__ = ["renewal_items", "renewal_key", "renewal_period"]
+__all__ = ["renewal_items", "renewal_key", "renewal_period", "renewal_price"]
 
 
 def renewal_period(service: Service, due: date) -> Period:
@@ -58,7 +58,7 @@ def _rates(
     return found
 
 
-def _price(
+def renewal_price(
     service: Service,
     client: Client,
     catalogue: Catalogue,
@@ -67,6 +67,15 @@ def _price(
     rates: ExchangeRates | None,
     on: date,
 ) -> tuple[Money, str]:
+    """The price of one cycle of ``service`` for ``client``, and where it came from.
+
+    The service's override, else the plan's own price in the client's currency, else a
+    converted one at the rates port's rate on ``on``.
+
+    Raises:
+        ConfigurationError: no plan, or no price and no rate for the client's currency.
+        CurrencyMismatchError: an override in another currency than the client's.
+    """
     override = service.price_override
     if override is not None:
         if override.currency.code != client.currency:
@@ -111,7 +120,7 @@ def renewal_items(
         ValidationError: ``due`` is not on the service's series.
     """
     period = renewal_period(service, due)
-    price, derivation = _price(service, client, catalogue, settings, rates=rates, on=on)
+    price, derivation = renewal_price(service, client, catalogue, settings, rates=rates, on=on)
     name = catalogue.product_name(service.product_id)
     label = f"{name} {service.name}".strip() if service.name else name
     common: dict[str, Any] = {
