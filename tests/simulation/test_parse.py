@@ -123,7 +123,7 @@ EVENTS = """
 [[events]]
 on = 2026-02-01
 type = "upgrade"
-service = "ann-vps"
+service = "o1-1"
 plan = "vps-1"
 
 [[events]]
@@ -131,7 +131,7 @@ id = "o1"
 on = 2026-01-10
 type = "order"
 client = "ann"
-items = [{ plan = "vps-1", cycle = "monthly", service = "ann-vps" }]
+items = [{ plan = "vps-1", cycle = "monthly", name = "vps.ann.example" }]
 
 [[events]]
 on = 2026-01-11
@@ -149,7 +149,7 @@ cycle = "annually"
 [[events]]
 on = 2026-02-02
 type = "cancel"
-service = "ann-vps"
+service = "o1-1"
 when = "immediately"
 
 [[events]]
@@ -189,10 +189,11 @@ def test_events_sorted_by_date_file_order_within_a_day() -> None:
     ]
     order, review, down, up, cancel, credit, payment, currency = s.events
     assert order.id == "o1"
-    assert order.items[0].service == "ann-vps"  # type: ignore[union-attr]
+    assert order.service_id(0) == "o1-1"  # type: ignore[union-attr]
+    assert order.items[0].name == "vps.ann.example"  # type: ignore[union-attr]
     assert review.decision is ReviewDecision.REJECT  # type: ignore[union-attr]
-    assert (down.upgrade, down.cycle) == (False, ANNUALLY)  # type: ignore[union-attr]
-    assert (up.id, up.upgrade, up.cycle) == ("event-1", True, None)  # type: ignore[union-attr]
+    assert (down.upgrade, down.cycle, down.immediately) == (False, ANNUALLY, False)  # type: ignore[union-attr]
+    assert (up.id, up.upgrade, up.cycle, up.immediately) == ("event-1", True, None, True)  # type: ignore[union-attr]
     assert cancel.immediately  # type: ignore[union-attr]
     assert credit.amount == to_money("-2.50", "USD")  # type: ignore[union-attr]
     assert payment.amount == to_money("12", "USD")  # type: ignore[union-attr]

@@ -9,9 +9,9 @@ from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import to_money
 from hostbill_core.simulation import MonthRevenue, Scenario, load_scenario, simulate
-from hostbill_core.simulation.actions import Shop
 from hostbill_core.simulation.run import _records, _run_day
 from hostbill_core.simulation.seed import all_clients
+from hostbill_core.simulation.shop import Shop
 
 SMALL = Path(__file__).parent / "small.toml"
 
@@ -100,7 +100,7 @@ def test_replaying_finished_days_creates_nothing(small: Scenario) -> None:
     shop = Shop(
         small, store.unit_of_work, {c.id: small.payers[c.payer] for c in all_clients(small)}
     )
-    shop.schedule_open_invoices()
+    shop.start()
     before = _records(store.unit_of_work)
     day = small.start
     while day <= small.until:  # as if every day had been cut short after its work

@@ -39,13 +39,14 @@ __all__ = ["EVENT_TYPES", "read_events"]
 _DECISIONS = {d.value: d for d in ReviewDecision}
 _MODES = {m.value: m for m in CurrencyChangeMode}
 _WHEN = {"end_of_period": False, "immediately": True}
+_CHANGE_WHEN = {"end_of_term": False, "immediately": True}
 
 
 @attrs.define
 class _Held:
     client: ClientId
     plan: str
-    cycle: BillingCycle | None
+    cycle: BillingCycle
     cancelled: bool = False
 
 
@@ -92,20 +93,25 @@ def _order(table: Table, on: date, id: str, state: _State) -> PlaceOrder:
     items = read_each(table.tables("items"), lambda item: _item(item, state, client))
     if not items:
         raise table.fail("items", [], "an order has at least one item")
+    if id in state.orders:
+        raise table.fail("id", id, "an order id appears once")
     state.orders.add(id)
-    return PlaceOrder(on, id, client, items, table.text("ip", "192.0.2.1"), table.text("promo", ""))
+    order = PlaceOrder(on, id, client, items, table.text("ip", "192.0.2.1"))
+    for n, item in enumerate(items):
+        service = order.service_id(n)
+        if service in state.services:
+            raise table.fail("id", id, f"its service {service} would clash with a service id")
+        state.services[service] = _Held(client, item.plan_id, item.cycle)
+    return order
 
 
 def _item(table: Table, state: _State, client: ClientId) -> OrderItemSpec:
     plan = state.plan(table)
-    recurring = state.catalogue.plan(plan).payment_type is PaymentType.RECURRING  # type: ignore[union-attr]
-    cycle = table.cycle("cycle") if recurring or "cycle" in table else None
+    if state.catalogue.plan(plan).payment_type is not PaymentType.RECURRING:  # type: ignore[union-attr]
+        raise table.fail("plan", plan, "an order is for services: a recurring plan")
+    cycle = table.cycle("cycle")
     state.priced(table, plan, cycle, state.currency[client])
-    service = table.text("service")
-    if service in state.services:
-        raise table.fail("service", service, "a service id appears once")
-    state.services[service] = _Held(client, plan, cycle)
-    return OrderItemSpec(plan, cycle, ServiceId(service), table.text("name", ""))
+    return OrderItemSpec(plan, cycle, table.text("name", ""))
 
 
 def _review(table: Table, on: date, id: str, state: _State) -> ReviewOrder:
@@ -122,7 +128,8 @@ def _plan_change(upgrade: bool) -> Callable[[Table, date, str, _State], ChangePl
         cycle = table.cycle("cycle") if "cycle" in table else None
         state.priced(table, plan, cycle or held.cycle, state.currency[held.client])
         held.plan, held.cycle = plan, cycle or held.cycle
-        return ChangePlan(on, id, service, plan, cycle, upgrade)
+        now = table.choice("when", _CHANGE_WHEN, upgrade)
+        return ChangePlan(on, id, service, plan, cycle, upgrade, now)
 
     return read
 

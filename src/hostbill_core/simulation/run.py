@@ -3,7 +3,8 @@
 :func:`simulate` seeds the scenario's shop, then for every day from the start to ``until``:
 
 1. end-of-period cancellations due that day, then the scenario's events of the day, in order;
-2. payments whose day has come, as each client's payer profile drew them;
+2. payments whose day has come, as each client's payer profile drew them (the first
+   invoice of an order held for review waits until the order is decided);
 3. the billing run for the day (:func:`~hostbill_core.usecases.run_billing`): renewal
    invoices, credit, reminders, suspensions, cancellations, emails;
 4. payments of invoices issued that day and paid the same day.
@@ -34,18 +35,13 @@ from typing import Protocol
 
 from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.errors import ValidationError
-from hostbill_core.model import InvoiceStatus
 from hostbill_core.ports import UnitOfWork, UnitOfWorkFactory
-from hostbill_core.simulation.actions import Shop
-from hostbill_core.simulation.result import (
-    ClientError,
-    SimulationResult,
-    TimelineEntry,
-    summarise,
-)
+from hostbill_core.simulation.handlers import apply, cancel_due
+from hostbill_core.simulation.result import ClientError, SimulationResult, summarise
 from hostbill_core.simulation.scenario import Scenario
 from hostbill_core.simulation.seed import all_clients, seed
-from hostbill_core.usecases import ClientRun, iter_billing_run
+from hostbill_core.simulation.shop import Shop
+from hostbill_core.usecases import iter_billing_run
 
 __all__ = ["Progress", "Store", "simulate"]
 
@@ -93,7 +89,7 @@ def simulate(
     first = scenario.start + timedelta(days=_days_done(new_uow, series))
     total = max((last - first).days + 1, 0)
     if total:
-        shop.schedule_open_invoices()
+        shop.start()
     for n in range(total):
         _run_day(shop, first + timedelta(days=n))
         _finish_day(new_uow, series)
@@ -113,36 +109,20 @@ def simulate(
 
 
 def _run_day(shop: Shop, day: date) -> None:
-    shop.cancel_due(day)
+    cancel_due(shop, day)
     for event in shop.scenario.events:
         if event.on == day:
-            shop.apply(day, event)
+            apply(shop, day, event)
     shop.pay_due(day)
     settings = shop.scenario.settings.billing
     for run in iter_billing_run(shop.new_uow, day, settings, rates=shop.rates):
-        _record(shop, day, run)
+        if run.failure is not None:
+            error = f"{run.failure.error_type}: {run.failure.message}"
+            shop.errors.append(ClientError(day, run.client_id, error))
+            continue
+        shop.issued(day, run.client_id, run.invoices)
+        shop.billing_events(day, run.events)
     shop.pay_due(day)
-
-
-def _record(shop: Shop, day: date, run: ClientRun) -> None:
-    if run.failure is not None:
-        error = f"{run.failure.error_type}: {run.failure.message}"
-        shop.errors.append(ClientError(day, run.client_id, error))
-        return
-    for invoice in run.invoices:
-        detail = f"{invoice.lines} line(s), due {invoice.due_date}"
-        if invoice.credit_applied.amount:
-            detail += f", credit applied {invoice.credit_applied.amount}"
-        shop.note(
-            TimelineEntry(
-                day, "invoice.issued", run.client_id, invoice.number, invoice.total, detail
-            )
-        )
-        if invoice.status is InvoiceStatus.UNPAID:
-            shop.schedule_payment(
-                invoice.invoice_id, invoice.number, run.client_id, invoice.due_date, day
-            )
-    shop.billing_events(e for e in run.events if e.name != "invoice.issued")
 
 
 def _days_done(new_uow: UnitOfWorkFactory, series: str) -> int:

@@ -111,32 +111,38 @@ class ClientSpec:
 
 @attrs.frozen
 class OrderItemSpec:
-    """One item of an ordered plan; ``service`` is the id the new service gets."""
+    """One item of an order: a recurring plan for a cycle, and the new service's label."""
 
     plan_id: str
-    cycle: BillingCycle | None
-    service: ServiceId
+    cycle: BillingCycle
     name: str = ""
 
 
 @attrs.frozen
 class PlaceOrder:
-    """A client orders new services (priced, screened for fraud, first invoice issued)."""
+    """A client orders new services (priced, screened for fraud, first invoice issued).
+
+    The services the order creates are ``<id>-1``, ``<id>-2`` … in item order.
+    """
 
     on: date
     id: str
     client: ClientId
     items: tuple[OrderItemSpec, ...]
     ip: str = "192.0.2.1"
-    promo_code: str = ""
+
+    def service_id(self, n: int) -> ServiceId:
+        """The id of the service item ``n`` (0-based) creates."""
+        return ServiceId(f"{self.id}-{n + 1}")
 
 
 class ReviewDecision(enum.Enum):
-    """What staff decide about an order held for review."""
+    """What staff decide about an order held for review or approval."""
 
     APPROVE = "approve"
     REJECT = "reject"
     DROP = "drop"
+    CANCEL = "cancel"
 
 
 @attrs.frozen
@@ -151,7 +157,13 @@ class ReviewOrder:
 
 @attrs.frozen
 class ChangePlan:
-    """A service moves to another plan (an upgrade or a downgrade), optionally another cycle."""
+    """A service moves to another plan (an upgrade or a downgrade), optionally another cycle.
+
+    Attributes:
+        cycle: the new cycle, or None to keep the service's.
+        upgrade: an upgrade (True) or a downgrade (False), as the scenario calls it.
+        immediately: prorate now (True), or switch at the end of the paid term (False).
+    """
 
     on: date
     id: str
@@ -159,6 +171,7 @@ class ChangePlan:
     plan_id: str
     cycle: BillingCycle | None = None
     upgrade: bool = True
+    immediately: bool = True
 
 
 @attrs.frozen
