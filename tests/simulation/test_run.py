@@ -1,5 +1,6 @@
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,13 @@ from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import to_money
-from hostbill_core.simulation import MonthRevenue, Scenario, load_scenario, simulate
+from hostbill_core.simulation import (
+    MonthRevenue,
+    Scenario,
+    SimulationResult,
+    load_scenario,
+    simulate,
+)
 from hostbill_core.simulation.run import _records, _run_day
 from hostbill_core.simulation.seed import all_clients
 from hostbill_core.simulation.shop import Shop
@@ -188,3 +195,151 @@ def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
     assert summary.outstanding == {"USD": usd("6.00")}
     assert summary.run_rate == {"EUR": eur("9.00"), "USD": usd("0.00")}  # only ann's is active
     assert summary.services == {"active": 1, "cancelled": 2}
+
+
+ORDERS_AND_CHANGES = """
+[[products]]
+id = "vps"
+type = "vps"
+
+[[plans]]
+id = "vps-1"
+product = "vps"
+prices.USD = { monthly = "30.00" }
+setup = { USD = "5.00" }
+
+[[plans]]
+id = "web-2"
+product = "web"
+prices.USD = { monthly = "20.00" }
+
+[[plans]]
+id = "web-0"
+product = "web"
+prices.EUR = { monthly = "5.00" }
+
+[[events]]
+id = "o1"
+on = 2026-01-10
+type = "order"
+client = "ann"
+items = [{ plan = "vps-1", cycle = "monthly", name = "vps.ann.example" }]
+
+[[events]]
+on = 2026-01-12
+type = "review"
+order = "o1"
+decision = "approve"
+
+[[events]]
+id = "o2"
+on = 2026-01-21
+type = "order"
+client = "bob"
+items = [{ plan = "vps-1", cycle = "monthly" }]
+
+[[events]]
+on = 2026-01-22
+type = "review"
+order = "o2"
+decision = "reject"
+
+[[events]]
+on = 2026-03-01
+type = "upgrade"
+service = "ann-web"
+plan = "web-2"
+
+[[events]]
+on = 2026-02-20
+type = "downgrade"
+service = "cleo-web"
+plan = "web-0"
+"""
+
+
+@pytest.fixture(scope="module")
+def ordered() -> tuple[SimulationResult, MemoryStore]:
+    from hostbill_core.simulation import parse_scenario
+
+    store = MemoryStore()
+    scenario = parse_scenario(SMALL.read_text("utf-8") + ORDERS_AND_CHANGES, "orders")
+    return simulate(scenario, store=store), store
+
+
+def _entries(result: SimulationResult, client: str, *kinds: str) -> list[tuple[date, str, object]]:
+    return [
+        (e.on, e.subject, e.amount)
+        for e in result.timeline
+        if e.client_id == client and e.kind in kinds
+    ]
+
+
+def test_orders_are_reviewed_and_their_first_invoice_follows(
+    ordered: tuple[SimulationResult, MemoryStore],
+) -> None:
+    result, store = ordered
+    assert result.errors == ()
+    # ann's VPS order is held for review (the VPS hard rule), approved on the 12th; its first
+    # invoice is the first month and the setup fee, 30.00 + 5.00, due on the order day and
+    # paid once the order is decided; its service o1-1 then renews monthly from 10 January
+    assert _entries(result, "ann", "order.placed", "order.reviewed") == [
+        (date(2026, 1, 10), "o1", None),
+        (date(2026, 1, 12), "o1", None),
+    ]
+    vps = [(e.on, e.amount) for e in result.timeline if e.kind == "payment.received"]
+    assert (date(2026, 1, 12), usd("35.00")) in vps
+    renewed = [e.on for e in result.timeline if e.subject == "o1-1" and e.kind == "service.renewed"]
+    assert renewed == [date(2026, 1, 12), date(2026, 2, 10), date(2026, 3, 10)]
+    # bob's order is rejected: no service, and its unpaid first invoice is cancelled
+    with store.unit_of_work() as uow:
+        assert uow.services.find("o2-1") is None
+        statuses = {i.total.amount: i.status.value for i in uow.invoices.list(client_id="bob")}
+    assert statuses == {Decimal("10.00"): "unpaid", Decimal("35.00"): "cancelled"}
+
+
+def test_upgrade_now_and_downgrade_at_the_end_of_the_term(
+    ordered: tuple[SimulationResult, MemoryStore],
+) -> None:
+    result, _ = ordered
+    # ann-web, paid for [15 Feb, 15 Mar), moves to web-2 on 1 March: 14 of 28 days remain,
+    # credit 10.00 × 1/2 = 5.00, charge 20.00 × 1/2 = 10.00, net 5.00 invoiced and paid at once;
+    # the 15 March renewal is at the new price
+    assert _entries(result, "ann", "plan.changed") == [(date(2026, 3, 1), "ann-web", None)]
+    ann = _entries(result, "ann", "invoice.issued")
+    assert (date(2026, 3, 1), "INV-9", usd("5.00")) in ann
+    assert ann[-1] == (date(2026, 3, 8), "INV-12", usd("20.00"))
+    # cleo's downgrade on 20 Feb waits for the end of her paid term, 10 March: her renewal
+    # invoiced on 3 March is at web-0's 5.00
+    assert _entries(result, "cleo", "plan.change_scheduled") == [
+        (date(2026, 2, 20), "cleo-web", None)
+    ]
+    assert _entries(result, "cleo", "invoice.issued")[-1] == (
+        date(2026, 3, 3),
+        "INV-11",
+        eur("5.00"),
+    )
+    # run rate: ann's web-2 20.00 + her VPS 30.00; cleo's web-0 5.00; bob's is cancelled
+    assert result.summary.run_rate == {"EUR": eur("5.00"), "USD": usd("50.00")}
+
+
+def test_orders_and_changes_are_not_repeated_on_a_rerun(
+    ordered: tuple[SimulationResult, MemoryStore],
+) -> None:
+    from hostbill_core.simulation import parse_scenario
+
+    _, store = ordered
+    scenario = parse_scenario(SMALL.read_text("utf-8") + ORDERS_AND_CHANGES, "orders")
+    shop = Shop(
+        scenario,
+        store.unit_of_work,
+        {c.id: scenario.payers[c.payer] for c in all_clients(scenario)},
+    )
+    shop.start()
+    before = _records(store.unit_of_work)
+    day = scenario.start
+    while day <= scenario.until:
+        _run_day(shop, day)
+        day += timedelta(days=1)
+    assert _records(store.unit_of_work) == before
+    assert (shop.timeline, shop.errors) == ([], [])
