@@ -1,11 +1,13 @@
 """A stateful proof over random small shops and days.
 
 Rules run the billing day (dry run first), pay invoices in full or in part, add credit and
-change a plan price; after every step: running the same day again changes nothing, the dry run
-reported exactly what the run did, money is conserved, and every cycle a service moved forward
-is backed by exactly one paid renewal line (so no service is ever extended twice for a payment).
+change plans (upgrades and downgrades on the same cycle); after every step: running the same
+day again changes nothing, the dry run reported exactly what the run did, money is conserved,
+and every cycle a service moved forward is backed by exactly one paid renewal line (so no
+service is ever extended twice for a payment).
 """
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 import attrs
@@ -15,17 +17,19 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.calendar import ANNUALLY, MONTHLY
-from hostbill_core.model import CreditReason, InvoiceStatus, LineKind, Payment
+from hostbill_core.errors import ValidationError
+from hostbill_core.model import CreditReason, InvoiceStatus, LineKind, Payment, ServiceStatus
 from hostbill_core.money import from_minor, sum_money, to_money, zero
-from hostbill_core.renewal import RenewalSettings, due_index
+from hostbill_core.renewal import RenewalSettings, due_index, service_due_date
 from hostbill_core.usecases.add_credit import AddCredit, add_credit
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.pay_invoice import pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
+from hostbill_core.usecases.plan_change import ChangePlan, change_plan
 from hostbill_core.usecases.renewal_items import renewal_key
 
-from .billing_shop import PLANS, client, seed, service, snapshot
+from .billing_shop import client, seed, service, snapshot
 
 START = date(2026, 1, 1)
 CURRENCIES = {"c1": "USD", "c2": "JPY", "c3": "EUR"}
@@ -101,6 +105,26 @@ class BillingMachine(RuleBasedStateMachine):
         at = datetime.combine(self.day, datetime.min.time(), UTC)
         add_credit(self.store.unit_of_work, AddCredit(cid, amount, self._id("e"), at))
 
+    @rule(data=st.data())
+    def change_plan(self, data):
+        with self.store.unit_of_work() as uow:
+            candidates = [
+                s for s in uow.services.list()
+                if s.cycle == MONTHLY and CURRENCIES[s.client_id] in ("USD", "JPY")
+                and s.status in (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
+            ]  # fmt: skip
+        if not candidates:
+            return
+        target = data.draw(st.sampled_from(candidates))
+        plan = "pro" if target.plan_id == "basic" else "basic"
+        # A day outside the paid period is refused (ValidationError) and stores nothing.
+        with contextlib.suppress(ValidationError):
+            change_plan(
+                self.store.unit_of_work,
+                ChangePlan(target.id, plan, MONTHLY, self.day),
+                self.settings,
+            )
+
     @invariant()
     def money_is_conserved(self):
         if not hasattr(self, "store"):
@@ -140,7 +164,7 @@ class BillingMachine(RuleBasedStateMachine):
                 for n in range(
                     due_index(first, first.next_due_date), due_index(now, now.next_due_date)
                 ):
-                    due = PLANS and _due(first, n)
+                    due = service_due_date(first, n)
                     owner = uow.invoices.owner_of_key(renewal_key(first, due))
                     assert owner is not None, f"{sid} moved past {due} without an invoice"
                     assert uow.invoices.get(owner).status is InvoiceStatus.PAID
@@ -153,12 +177,6 @@ class BillingMachine(RuleBasedStateMachine):
                 ]
                 moved = due_index(now, now.next_due_date) - due_index(first, first.next_due_date)
                 assert moved <= len(paid), f"{sid} moved {moved} cycles on {len(paid)} payments"
-
-
-def _due(service, n):
-    from hostbill_core.renewal import service_due_date
-
-    return service_due_date(service, n)
 
 
 BillingMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=20)

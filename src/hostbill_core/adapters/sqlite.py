@@ -89,9 +89,6 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX natural_keys_by_owner ON natural_keys (kind, id);
     CREATE TABLE counters (series TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     """,
-    """
-    CREATE INDEX aggregates_by_client_due ON aggregates (kind, client_id, due);
-    """,
 )
 
 #: The schema version this code writes; a newer file is refused.

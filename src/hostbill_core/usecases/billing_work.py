@@ -161,8 +161,9 @@ class ClientWork:
         for key in self.done:
             service_id, due, _step = key.rsplit("/", 2)
             service = self.services.get(ServiceId(service_id))
-            live = service is not None and service.status in _LIVE
-            if live and due >= service.next_due_date.isoformat():  # type: ignore[union-attr]
+            if service is None or service.status not in _LIVE:
+                continue
+            if due >= service.next_due_date.isoformat():
                 kept.add(key)
         return kept
 

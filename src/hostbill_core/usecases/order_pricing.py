@@ -9,9 +9,9 @@ and renews the service through the one renewal path), a line per discount, and t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import attrs
+from moneyed import Money
 
 from hostbill_core.calendar import BillingCycle, Period, due_date
 from hostbill_core.errors import ValidationError
@@ -27,7 +27,14 @@ from hostbill_core.model import (
     ServiceId,
 )
 from hostbill_core.ports import ExchangeRates
-from hostbill_core.pricing import DiscountRequest, Promotion, apply_discounts, price_for
+from hostbill_core.pricing import (
+    DiscountedPrice,
+    DiscountRequest,
+    Promotion,
+    ResolvedPrice,
+    apply_discounts,
+    price_for,
+)
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
 
@@ -92,12 +99,7 @@ def price_line(
         ConfigurationError: no price and no rate for the client's currency.
     """
     _checked_plan(line, catalogue, index)
-    plan = catalogue.plan(line.plan_id)
-    found = []
-    if rates is not None and plan.entry(line.cycle, client.currency) is None:
-        sources = [e for e in plan.prices if e.cycle == line.cycle][:1]
-        found = [rates.rate(e.currency, client.currency, start) for e in sources]
-    resolved = price_for(plan, line.cycle, client.currency, rates=found, policy=settings.rounding)
+    resolved = _resolved(line, client.currency, catalogue, settings, rates=rates, on=start)
     discounted = apply_discounts(
         DiscountRequest(
             resolved.price, line.product_id, line.cycle, 1,
@@ -106,37 +108,58 @@ def price_line(
     )  # fmt: skip
     period = Period(start, due_date(start, line.cycle, 1))
     label = line.name or catalogue.product_name(line.product_id)
-    common: dict[str, Any] = {
-        "client_id": client.id, "currency": client.currency, "due_date": start,
-        "service_id": service_id, "group_id": line.group_id, "period": period,
-    }  # fmt: skip
-    billables = [
-        BillableItem(
-            description=f"{label} ({period.start.isoformat()} – {period.end.isoformat()})",
-            amount=resolved.price, kind=LineKind.RENEWAL,
-            key=natural_key(LineKind.RENEWAL, service_id, period),
-            explanation=resolved.explanation, **common,
-        )
-    ]  # fmt: skip
-    for n, discount in enumerate(discounted.lines):
-        subject = service_id if n == 0 else f"{service_id}-{n}"
-        billables.append(
-            BillableItem(
-                description=f"{label}: {discount.source}", amount=discount.amount,
-                kind=LineKind.DISCOUNT, key=natural_key(LineKind.DISCOUNT, subject, period),
-                explanation=discount.explanation, **common,
-            )
-        )  # fmt: skip
-    if resolved.setup_fee.amount > 0:
-        billables.append(
-            BillableItem(
-                description=f"{label}: setup fee", amount=resolved.setup_fee,
-                kind=LineKind.SETUP, key=natural_key(LineKind.SETUP, service_id),
-                explanation=resolved.explanation, **common,
-            )
-        )  # fmt: skip
+    first = BillableItem(
+        client_id=client.id, currency=client.currency, due_date=start,
+        description=f"{label} ({period.start.isoformat()} – {period.end.isoformat()})",
+        amount=resolved.price, kind=LineKind.RENEWAL,
+        key=natural_key(LineKind.RENEWAL, service_id, period), service_id=service_id,
+        group_id=line.group_id, period=period, explanation=resolved.explanation,
+    )  # fmt: skip
     item = OrderItem(
         line.product_id, line.plan_id, line.cycle, discounted.net, resolved.setup_fee,
         description=label, service_id=service_id,
     )  # fmt: skip
-    return PricedLine(item, tuple(billables))
+    return PricedLine(item, _first_invoice(first, discounted, resolved.setup_fee, label))
+
+
+def _resolved(
+    line: OrderLine,
+    currency: str,
+    catalogue: Catalogue,
+    settings: BillingSettings,
+    *,
+    rates: ExchangeRates | None,
+    on: date,
+) -> ResolvedPrice:
+    plan = catalogue.plan(line.plan_id)
+    found = []
+    if rates is not None and plan.entry(line.cycle, currency) is None:
+        sources = [e for e in plan.prices if e.cycle == line.cycle][:1]
+        found = [rates.rate(e.currency, currency, on) for e in sources]
+    return price_for(plan, line.cycle, currency, rates=found, policy=settings.rounding)
+
+
+def _first_invoice(
+    first: BillableItem, discounted: DiscountedPrice, setup_fee: Money, label: str
+) -> tuple[BillableItem, ...]:
+    # The first period, a line per discount (client discount, promotion), the setup fee.
+    service_id = first.service_id or ""
+    items = [first]
+    for n, discount in enumerate(discounted.lines):
+        subject = service_id if n == 0 else f"{service_id}-{n}"
+        items.append(
+            attrs.evolve(
+                first, description=f"{label}: {discount.source}", amount=discount.amount,
+                kind=LineKind.DISCOUNT,
+                key=natural_key(LineKind.DISCOUNT, subject, first.period),
+                explanation=discount.explanation,
+            )
+        )  # fmt: skip
+    if setup_fee.amount > 0:
+        items.append(
+            attrs.evolve(
+                first, description=f"{label}: setup fee", amount=setup_fee,
+                kind=LineKind.SETUP, key=natural_key(LineKind.SETUP, service_id),
+            )
+        )  # fmt: skip
+    return tuple(items)

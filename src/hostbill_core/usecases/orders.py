@@ -20,7 +20,8 @@ from datetime import datetime
 
 import attrs
 
-from hostbill_core.calendar import MONTHLY
+from hostbill_core.calendar import BillingCycle
+from hostbill_core.errors import ValidationError
 from hostbill_core.fraud import (
     NO_APPROVAL,
     ApprovalPolicy,
@@ -48,6 +49,7 @@ from hostbill_core.model import (
     InvoiceStatus,
     Order,
     OrderId,
+    OrderItem,
     OrderStatus,
     Service,
     ServiceId,
@@ -74,9 +76,6 @@ __all__ = [
     "place_order",
     "review_order",
 ]
-
-
-_NO_CYCLE = MONTHLY  # never used: order items of services always carry their cycle
 
 
 @attrs.frozen
@@ -125,6 +124,12 @@ class OrderOutcome:
     promotion: Promotion | None = None
 
 
+def _cycle(item: OrderItem) -> BillingCycle:
+    if item.cycle is None:  # order items of services carry their cycle (place_order sets it)
+        raise ValidationError("items.cycle", None, f"item of {item.plan_id} has no cycle")
+    return item.cycle
+
+
 def _services(order: Order, lines: tuple[OrderLine, ...] = ()) -> list[Service]:
     # Pending, anchored on the order's day: the first invoice bills [that day, + one cycle).
     start = order.placed_at.date()
@@ -132,7 +137,7 @@ def _services(order: Order, lines: tuple[OrderLine, ...] = ()) -> list[Service]:
     return [
         Service(
             ServiceId(item.service_id or ""), order.client_id, item.product_id, item.plan_id,
-            item.cycle or _NO_CYCLE, start, start, ServiceStatus.PENDING, item.description,
+            _cycle(item), start, start, ServiceStatus.PENDING, item.description,
             group_id=group,
         )
         for item, group in zip(order.items, groups, strict=True)

@@ -98,6 +98,11 @@ class PlanChangeResult:
     scheduled: ScheduledChange | None
 
 
+def _change_id(service: Service) -> str:
+    # The stored version numbers the changes of a service: two changes never share an id.
+    return f"{service.id}-change-v{service.version}"
+
+
 def _paid_period(service: Service, on: date) -> Period:
     n = due_index(service, service.next_due_date)
     period = Period(service_due_date(service, n - 1), service.next_due_date)
@@ -214,7 +219,7 @@ def _invoice(uow: UnitOfWork, run: RunContext, priced: _Priced) -> IssuedInvoice
             service.client_id, code, change.on,
             f"Plan change to {change.plan_id}: {line.kind.value.replace('_', ' ')}",
             line.amount, LineKind.PLAN_CHANGE,
-            natural_key(LineKind.PLAN_CHANGE, f"{service.id}-{line.kind.value}", rest),
+            natural_key(LineKind.PLAN_CHANGE, f"{_change_id(service)}-{line.kind.value}", rest),
             service.id, service.group_id, rest, explanation=line.explanation,
         )
         for line in outcome.lines
@@ -232,7 +237,7 @@ def _credit(
         return None
     code = amount.currency.code
     entry = CreditEntry(
-        CreditEntryId(f"{service.id}-change-{change.on.isoformat()}"), service.client_id,
+        CreditEntryId(f"{_change_id(service)}-credit"), service.client_id,
         RunContext.instant(change.on), amount, CreditReason.MANUAL_ADJUST, change.actor,
         f"unused part of plan {service.plan_id} on changing to {change.plan_id}",
     )  # fmt: skip

@@ -11,8 +11,8 @@ per invoice total needs the whole invoice.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+import attrs
 from moneyed import Money
 
 from hostbill_core.calendar import Period
@@ -21,7 +21,7 @@ from hostbill_core.invoicing.items import BillableItem, natural_key
 from hostbill_core.model import Client, LineKind, PricePlan, Service
 from hostbill_core.money import ExchangeRate
 from hostbill_core.ports import ExchangeRates
-from hostbill_core.pricing import DiscountRequest, apply_discounts, price_for
+from hostbill_core.pricing import ClientDiscount, DiscountRequest, apply_discounts, price_for
 from hostbill_core.renewal import due_index, service_due_date
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
@@ -123,42 +123,49 @@ def renewal_items(
     price, derivation = renewal_price(service, client, catalogue, settings, rates=rates, on=on)
     name = catalogue.product_name(service.product_id)
     label = f"{name} {service.name}".strip() if service.name else name
-    common: dict[str, Any] = {
-        "client_id": client.id,
-        "currency": client.currency,
-        "due_date": due,
-        "service_id": service.id,
-        "group_id": service.group_id,
-        "period": period,
-    }
     renewal = BillableItem(
+        client_id=client.id,
+        currency=client.currency,
+        due_date=due,
         description=f"{label} ({period.start.isoformat()} – {period.end.isoformat()})",
         amount=price,
         kind=LineKind.RENEWAL,
         key=natural_key(LineKind.RENEWAL, service.id, period),
+        service_id=service.id,
+        group_id=service.group_id,
+        period=period,
         explanation=f"renewal of {service.cycle} from {due.isoformat()}: {derivation}",
-        **common,
     )
     discount = settings.client_discounts.get(client.id)
     if discount is None or price.amount == 0:
         return (renewal,)
-    cycle_number = due_index(service, due) + 1
+    return (renewal, *_discounted(renewal, service, label, discount, settings))
+
+
+def _discounted(
+    renewal: BillableItem,
+    service: Service,
+    label: str,
+    discount: ClientDiscount,
+    settings: BillingSettings,
+) -> list[BillableItem]:
+    # The client's standing discount (one at most) as its own negative line.
+    cycle_number = due_index(service, renewal.due_date) + 1
     discounted = apply_discounts(
         DiscountRequest(
-            price, service.product_id, service.cycle, cycle_number, discount,
+            renewal.amount, service.product_id, service.cycle, cycle_number, discount,
             policy=settings.rounding,
         )
     )  # fmt: skip
-    lines = [
-        BillableItem(
+    return [
+        attrs.evolve(
+            renewal,
             description=f"{label}: {line.source}",
             amount=line.amount,
             kind=LineKind.DISCOUNT,
-            key=natural_key(LineKind.DISCOUNT, service.id, period),
+            key=natural_key(LineKind.DISCOUNT, service.id, renewal.period),
             explanation=line.explanation,
-            **common,
         )
         for line in discounted.lines
         if line.amount.amount != 0
     ]
-    return (renewal, *lines)
