@@ -101,8 +101,11 @@ def test_explain_invoice_shows_each_line_and_totals(tmp_path: Path) -> None:
         "client ann, USD, issued 2026-02-08, due 2026-02-15, paid on 2026-02-15"
     )
     assert "  1. " in lines[1]
-    assert lines[1].endswith("(2026-02-15 to 2026-03-15)  10.00")
-    assert lines[2].startswith("     renewal, service ann-web, key ")
+    assert lines[1] == "  1. web (2026-02-15 – 2026-03-15)  10.00"
+    assert lines[2].startswith(
+        "     renewal, service ann-web, period [2026-02-15, 2026-03-15), key "
+    )
+    assert "price 10.00" in lines[3]  # the line's derivation
     assert "  credit applied         5.00" in lines
     assert "  paid                   5.00" in lines
     assert "  balance due            0.00" in lines

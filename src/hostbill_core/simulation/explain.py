@@ -30,6 +30,7 @@ from hostbill_core.errors import NotFoundError
 from hostbill_core.model import Invoice, InvoiceLine
 from hostbill_core.ports import UnitOfWork
 from hostbill_core.renewal import MAX_EXPIRY_DAY, RenewalContext, lifecycle_calendar
+from hostbill_core.simulation.report import amount_text
 from hostbill_core.usecases import BillingSettings
 
 __all__ = ["explain_invoice", "find_invoice", "service_calendar"]
@@ -48,14 +49,19 @@ def find_invoice(uow: UnitOfWork, number: str) -> Invoice:
 
 
 def _line(n: int, line: InvoiceLine) -> list[str]:
-    period = f" ({line.period.start} to {line.period.end})" if line.period else ""
-    text = [f"  {n}. {line.description}{period}  {line.amount.amount}"]
-    origin = line.kind.value + (f", service {line.service_id}" if line.service_id else "")
-    text.append(f"     {origin}" + (f", key {line.key}" if line.key else ""))
+    text = [f"  {n}. {line.description}  {amount_text(line.amount)}"]
+    origin = [line.kind.value]
+    if line.service_id:
+        origin.append(f"service {line.service_id}")
+    if line.period:
+        origin.append(f"period {line.period}")
+    if line.key:
+        origin.append(f"key {line.key}")
+    text.append(f"     {', '.join(origin)}")
     if line.explanation:
         text.append(f"     {line.explanation}")
     for tax in line.taxes:
-        text.append(f"     tax {tax.name} at {tax.rate}: {tax.amount.amount}")
+        text.append(f"     tax {tax.name} at {tax.rate}: {amount_text(tax.amount)}")
     return text
 
 
@@ -83,7 +89,7 @@ def explain_invoice(uow: UnitOfWork, number: str) -> str:
         ("paid", invoice.amount_paid),
         ("balance due", invoice.balance_due),
     )
-    text += [f"  {name:<15}{money.amount:>12}" for name, money in totals]
+    text += [f"  {name:<15}{amount_text(money):>12}" for name, money in totals]
     if invoice.notes:
         text.append(f"  notes: {invoice.notes}")
     return "\n".join(text)

@@ -9,20 +9,36 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from moneyed import Money
 
+from hostbill_core.money import minor_units
 from hostbill_core.simulation.result import SimulationResult, Summary
 
-__all__ = ["summary_table", "to_json", "write_csv", "write_json"]
+__all__ = ["amount_text", "summary_table", "to_json", "write_csv", "write_json"]
 
 _TIMELINE = ("on", "kind", "client_id", "subject", "amount", "currency", "detail")
 
 
+def amount_text(money: Money) -> str:
+    """The amount as text with its currency's minor digits (``0`` → ``"0.00"``), never rounded.
+
+    >>> from hostbill_core.money import to_money
+    >>> amount_text(to_money("0", "USD")), amount_text(to_money("5", "JPY"))
+    ('0.00', '5')
+    >>> amount_text(to_money("0.125", "USD"))  # more digits than cents: shown as they are
+    '0.125'
+    """
+    quantum = Decimal(1).scaleb(-minor_units(money.currency.code))
+    exact = money.amount.quantize(quantum)
+    return str(exact if exact == money.amount else money.amount)
+
+
 def _amount(money: Money | None, missing: str = "") -> str:
-    return missing if money is None else str(money.amount)
+    return missing if money is None else amount_text(money)
 
 
 def summary_table(result: SimulationResult, where: str) -> str:
@@ -60,7 +76,7 @@ def _counts(result: SimulationResult) -> list[str]:
     ]
     if summary.credit_balances:
         balances = ", ".join(
-            f"{id} {m.currency.code} {m.amount}" for id, m in summary.credit_balances.items()
+            f"{id} {m.currency.code} {amount_text(m)}" for id, m in summary.credit_balances.items()
         )
         lines.append(f"credit balances: {balances}")
     for error in result.errors:
@@ -69,7 +85,7 @@ def _counts(result: SimulationResult) -> list[str]:
 
 
 def _money(money: Money) -> dict[str, str]:
-    return {"amount": str(money.amount), "currency": money.currency.code}
+    return {"amount": amount_text(money), "currency": money.currency.code}
 
 
 def _summary(summary: Summary) -> dict[str, Any]:
@@ -81,13 +97,13 @@ def _summary(summary: Summary) -> dict[str, Any]:
             {
                 "month": row.month,
                 "currency": row.currency,
-                "invoiced": str(row.invoiced.amount),
-                "collected": str(row.collected.amount),
+                "invoiced": amount_text(row.invoiced),
+                "collected": amount_text(row.collected),
             }
             for row in summary.revenue
         ],
-        "run_rate": {code: str(m.amount) for code, m in summary.run_rate.items()},
-        "outstanding": {code: str(m.amount) for code, m in summary.outstanding.items()},
+        "run_rate": {code: amount_text(m) for code, m in summary.run_rate.items()},
+        "outstanding": {code: amount_text(m) for code, m in summary.outstanding.items()},
         "credit_balances": {id: _money(m) for id, m in summary.credit_balances.items()},
     }
 
