@@ -343,3 +343,17 @@ def test_orders_and_changes_are_not_repeated_on_a_rerun(
         day += timedelta(days=1)
     assert _records(store.unit_of_work) == before
     assert (shop.timeline, shop.errors) == ([], [])
+
+
+def test_another_shop_on_the_same_store_is_refused(small: Scenario) -> None:
+    from hostbill_core.errors import ConflictError
+    from hostbill_core.simulation import bundled_example
+    from hostbill_core.simulation.whatif import raise_prices
+
+    store = MemoryStore()
+    simulate(small, date(2026, 1, 5), store=store)
+    with pytest.raises(ConflictError, match="another shop's clients: use another database"):
+        simulate(bundled_example(), store=store)
+    with pytest.raises(ConflictError, match=r"priceplan 'web-1'.*stored otherwise than"):
+        simulate(raise_prices(small, 10), store=store)
+    assert simulate(small, date(2026, 1, 5), store=store).added == 0  # nothing was stored

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 
 from hostbill_core.calendar import next_due_date
+from hostbill_core.errors import ConflictError
 from hostbill_core.model import (
     Address,
     Client,
@@ -22,7 +24,7 @@ from hostbill_core.model import (
     Product,
     Service,
 )
-from hostbill_core.ports import Repository, UnitOfWorkFactory
+from hostbill_core.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.simulation.generate import generate_clients
 from hostbill_core.simulation.scenario import ClientSpec, Scenario, ServiceSpec
 
@@ -79,9 +81,16 @@ def shop_records(scenario: Scenario) -> Iterator[Product | PricePlan | Client | 
 
 
 def seed(new_uow: UnitOfWorkFactory, scenario: Scenario) -> SeedReport:
-    """Store the records of the scenario's shop that are not stored yet, in one unit of work."""
+    """Store the records of the scenario's shop that are not stored yet, in one unit of work.
+
+    Raises:
+        ConflictError: the store holds another shop: a client the scenario does not have, or
+            a product or plan stored otherwise than the scenario says (another file, or a
+            what-if of this one, was run on it). Nothing is stored then.
+    """
     added = existing = 0
     with new_uow() as uow:
+        _same_shop(uow, scenario)
         repositories: dict[type, Repository[object]] = {
             Product: uow.products,  # type: ignore[dict-item]
             PricePlan: uow.plans,  # type: ignore[dict-item]
@@ -97,3 +106,25 @@ def seed(new_uow: UnitOfWorkFactory, scenario: Scenario) -> SeedReport:
                 existing += 1
         uow.commit()
     return SeedReport(added, existing)
+
+
+def _same_shop(uow: UnitOfWork, scenario: Scenario) -> None:
+    ids = {client.id for client in all_clients(scenario)}
+    stray = next((c.id for c in uow.clients.list() if c.id not in ids), None)
+    if stray is not None:
+        raise ConflictError(
+            "client", stray, "the store holds another shop's clients: use another database"
+        )
+    catalogue: tuple[tuple[Repository[Any], Product | PricePlan], ...] = (
+        *((uow.products, p) for p in scenario.products),
+        *((uow.plans, p) for p in scenario.plans),
+    )
+    for repository, record in catalogue:
+        stored = repository.find(record.id)
+        if stored is not None and attrs.evolve(stored, version=0) != record:
+            kind = type(record).__name__.lower()
+            raise ConflictError(
+                kind,
+                record.id,
+                f"stored otherwise than {scenario.source} says: use another database",
+            )
