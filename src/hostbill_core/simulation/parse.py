@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -151,8 +152,8 @@ def _read(top: Table, source: str) -> Scenario:
     )
 
 
-def _names(items: object) -> str:
-    return ", ".join(sorted(items))  # type: ignore[call-overload]
+def _names(items: Iterable[str]) -> str:
+    return ", ".join(sorted(items))
 
 
 def _settings(table: Table, top: Table) -> ScenarioSettings:
