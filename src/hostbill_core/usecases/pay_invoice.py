@@ -95,7 +95,10 @@ def pay_invoice(
     with new_uow() as uow:
         application = apply_in(uow, request)
         for service_id in _renewed_services(application.invoices):
-            renewed = renew_paid(uow, uow.services.get(service_id), request.on)
+            service = uow.services.find(service_id)
+            if service is None:  # an order still held: its services come on acceptance
+                continue
+            renewed = renew_paid(uow, service, request.on)
             if renewed.changed:
                 services.append(uow.services.save(renewed.service))
                 done, said = renewal_records(client_id, renewed, request.on)
