@@ -79,6 +79,7 @@ def bill_client(
                 carry_out(work, event)
         if not renewed:
             break
+    work.unlock_if_paid_up()
     work.store()
     return work.result()
 
