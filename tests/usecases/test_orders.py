@@ -136,3 +136,21 @@ def test_a_cancelled_order_loses_its_unpaid_first_invoice(uow):
         invoice = work.invoices.get(placed.invoices[0].invoice_id)
         assert invoice.status is InvoiceStatus.CANCELLED
         assert work.services.list() == ()
+
+
+def test_a_held_order_paid_before_approval_starts_active_on_approval(uow):
+    from hostbill_core.fraud import ApprovalPolicy
+
+    shop(uow)
+    policy = ApprovalPolicy(default_required=True)
+    placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
+    (invoice,) = placed.invoices
+    paid = pay_invoice(uow, PayInvoices(Payment("p1", "c1", AT, invoice.total), date(2026, 3, 10)))
+    assert paid.services == ()  # no service yet: the order waits for approval
+    staff = StaffAction("eve", AT)
+    approved = review_order(
+        uow, ReviewOrder("o1", ReviewDecision.APPROVE, staff), BillingSettings()
+    )
+    (service,) = approved.services
+    # The first period [10 Mar, 10 Apr) was paid: active, next due 10 Apr.
+    assert (service.status, service.next_due_date) == (ServiceStatus.ACTIVE, date(2026, 4, 10))

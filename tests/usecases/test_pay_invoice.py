@@ -141,3 +141,22 @@ def test_add_credit_refuses_another_currency_and_a_negative_balance(uow):
         add_credit(uow, AddCredit("c1", to_money("-1.00", "USD"), "e1", at))
     with uow() as work:
         assert work.credit.list() == ()
+
+
+def test_the_run_lifts_a_lockout_once_nothing_is_due_unpaid(uow):
+    from hostbill_core.invoicing.lifecycle import cancel
+
+    locking = BillingSettings(
+        sequence=RenewalSequence(steps=(ExpiryStep(3, (ExpiryAction.LOCKOUT,)),))
+    )
+    seed(uow, [client("c1")], [service("s1", "c1", date(2026, 1, 31), date(2026, 2, 28))])
+    run_billing(uow, date(2026, 3, 5), locking)  # invoiced 14 Feb, locked out 3 Mar
+    with uow() as work:  # staff cancel the renewal invoice instead of chasing it
+        (invoice,) = work.invoices.list()
+        work.invoices.save(cancel(invoice).invoice)
+        work.commit()
+    report = run_billing(uow, date(2026, 3, 6), locking)
+    assert [e.name for e in report.events] == ["client.unlocked"]
+    with uow() as work:
+        assert not work.billing_states.get("c1").locked_out
+    assert run_billing(uow, date(2026, 3, 6), locking).clients == ()

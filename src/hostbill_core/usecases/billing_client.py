@@ -39,7 +39,9 @@ from hostbill_core.usecases.billing_work import ClientWork
 __all__ = ["MAX_PASSES", "bill_client"]
 
 MAX_PASSES = 100
-"""Passes per client before the run gives up (each pass follows a renewal paid by credit)."""
+"""Passes per client and run: each pass after the first follows a renewal that credit paid in
+the pass before. A client still renewing after that many is left for the next run, which goes
+on from where this one stopped (nothing is lost: the next run proposes it again)."""
 
 _CLOSED = frozenset({ClientStatus.CLOSED, ClientStatus.ARCHIVED, ClientStatus.DELETED})
 _BEGINNING = date.min
@@ -79,6 +81,7 @@ def bill_client(
                 carry_out(work, event)
         if not renewed:
             break
+    work.unlock_if_paid_up()
     work.store()
     return work.result()
 

@@ -32,6 +32,7 @@ from hostbill_core.usecases.billing_report import (
     ClientRun,
     IssuedInvoice,
 )
+from hostbill_core.usecases.lockout import has_overdue, unlocked
 from hostbill_core.usecases.renewals import renew_paid, renewal_records
 
 __all__ = ["ClientWork"]
@@ -136,6 +137,15 @@ class ClientWork:
             self.act(ActionKind.PLAN_CHANGE, service.id, key, text)
             self.emit(self._event("plan.changed", service.id, key, text))
         self.scheduled = waiting
+
+    def unlock_if_paid_up(self) -> None:
+        """Let a client locked out by an earlier run back in when nothing is due unpaid."""
+        client_id, day = self.client.id, self.run.as_of
+        if self.state.locked_out and self.locked_out and not has_overdue(self.uow, client_id, day):
+            self.locked_out = False
+            event = unlocked(client_id, day)
+            self.act(ActionKind.UNLOCK, client_id, event.key, event.explanation)
+            self.emit(event)
 
     def store(self) -> None:
         """Save every changed service and the billing state when it changed."""

@@ -23,12 +23,11 @@ from hostbill_core.invoicing.payments import PaymentApplication
 from hostbill_core.model import ClientId, Invoice, InvoiceStatus, LineKind, Service, ServiceId
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.usecases.billing_report import ActionKind, ActionTaken, BillingEvent
+from hostbill_core.usecases.lockout import has_overdue, unlocked
 from hostbill_core.usecases.payments import PayInvoices, apply_in
 from hostbill_core.usecases.renewals import renew_paid, renewal_records
 
 __all__ = ["PaymentOutcome", "pay_invoice"]
-
-_OPEN = (InvoiceStatus.UNPAID, InvoiceStatus.COLLECTIONS)
 
 
 @attrs.frozen
@@ -62,19 +61,10 @@ def _renewed_services(invoices: tuple[Invoice, ...]) -> list[ServiceId]:
 
 def _unlock(uow: UnitOfWork, client_id: ClientId, on: date) -> BillingEvent | None:
     state = uow.billing_states.find(client_id)
-    if state is None or not state.locked_out:
-        return None
-    overdue = [
-        i for i in uow.invoices.list(client_id=client_id) if i.status in _OPEN and i.due_date < on
-    ]
-    if overdue:
+    if state is None or not state.locked_out or has_overdue(uow, client_id, on):
         return None
     uow.billing_states.save(attrs.evolve(state, locked_out=False))
-    text = f"nothing overdue on {on.isoformat()}: client {client_id} let back in"
-    return BillingEvent(
-        "client.unlocked", client_id, client_id, f"{client_id}/{on.isoformat()}/unlock", on, "",
-        text,
-    )  # fmt: skip
+    return unlocked(client_id, on)
 
 
 def pay_invoice(
@@ -95,7 +85,10 @@ def pay_invoice(
     with new_uow() as uow:
         application = apply_in(uow, request)
         for service_id in _renewed_services(application.invoices):
-            renewed = renew_paid(uow, uow.services.get(service_id), request.on)
+            service = uow.services.find(service_id)
+            if service is None:  # an order still held: its services come on acceptance
+                continue
+            renewed = renew_paid(uow, service, request.on)
             if renewed.changed:
                 services.append(uow.services.save(renewed.service))
                 done, said = renewal_records(client_id, renewed, request.on)
