@@ -282,13 +282,14 @@ def test_orders_are_reviewed_and_their_first_invoice_follows(
     assert result.errors == ()
     # ann's VPS order is held for review (the VPS hard rule), approved on the 12th; its first
     # invoice is the first month and the setup fee, 30.00 + 5.00, due on the order day and
-    # paid once the order is decided; its service o1-1 then renews monthly from 10 January
+    # paid that day (held or not); its service o1-1 starts on approval and renews monthly
+    # from 10 January
     assert _entries(result, "ann", "order.placed", "order.reviewed") == [
         (date(2026, 1, 10), "o1", None),
         (date(2026, 1, 12), "o1", None),
     ]
     vps = [(e.on, e.amount) for e in result.timeline if e.kind == "payment.received"]
-    assert (date(2026, 1, 12), usd("35.00")) in vps
+    assert (date(2026, 1, 10), usd("35.00")) in vps
     renewed = [e.on for e in result.timeline if e.subject == "o1-1" and e.kind == "service.renewed"]
     assert renewed == [date(2026, 1, 12), date(2026, 2, 10), date(2026, 3, 10)]
     # bob's order is rejected: no service, and its unpaid first invoice is cancelled

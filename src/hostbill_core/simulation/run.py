@@ -3,8 +3,7 @@
 :func:`simulate` seeds the scenario's shop, then for every day from the start to ``until``:
 
 1. end-of-period cancellations due that day, then the scenario's events of the day, in order;
-2. payments whose day has come, as each client's payer profile drew them (the first
-   invoice of an order held for review waits until the order is decided);
+2. payments whose day has come, as each client's payer profile drew them;
 3. the billing run for the day (:func:`~hostbill_core.usecases.run_billing`): renewal
    invoices, credit, reminders, suspensions, cancellations, emails;
 4. payments of invoices issued that day and paid the same day.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import partial
 
 import attrs
@@ -160,12 +160,7 @@ class Shop:
         with self.new_uow() as uow:
             invoice = uow.invoices.get(invoice_id)
             done = uow.payments.find(payment_id) is not None
-            services = {line.service_id for line in invoice.lines if line.service_id}
-            held = any(uow.services.find(s) is None for s in services)
         if done or invoice.status not in OPEN or invoice.balance_due.amount <= 0:
-            return
-        if held:  # the first invoice of an order held for review: paid once it is decided
-            heapq.heappush(self._payments, (day + timedelta(days=1), invoice_id, invoice.client_id))
             return
         payment = Payment(
             payment_id, invoice.client_id, instant(day), invoice.balance_due, gateway="simulation"
