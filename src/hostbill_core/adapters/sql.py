@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -312,6 +313,25 @@ class _SqlRepository(Generic[T]):
         rows = self._session.conn.execute(query.order_by(_aggregates.c.id)).all()
         return tuple(self._load(row.data, row.version) for row in rows)
 
+    def client_ids(
+        self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
+    ) -> tuple[ClientId, ...]:
+        """Distinct owning client ids, ascending, paged by ``after`` and ``limit``."""
+        column = _aggregates.c.client_id
+        query = (
+            sa.select(column)
+            .distinct()
+            .where(_aggregates.c.kind == self._kind.name, column.is_not(None))
+        )
+        if after is not None:
+            query = query.where(column > after)
+        if due_by is not None:
+            query = query.where(_aggregates.c.due.is_not(None), _aggregates.c.due <= due_by)
+        query = query.order_by(column)
+        if limit is not None:
+            query = query.limit(limit)
+        return tuple(ClientId(row[0]) for row in self._session.conn.execute(query))
+
 
 class _SqlNumbers:
     """Invoice-number counters: one row per series, locked for the rest of the transaction."""
@@ -361,6 +381,7 @@ class SqlUnitOfWork:
     quotes: _SqlRepository[Quote]
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
+    billing_states: _SqlRepository[BillingState]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

@@ -1,5 +1,8 @@
 """The application layer: each use case opens a unit of work, loads, calls engines, saves.
 
+Billing run: :func:`run_billing` (:mod:`~hostbill_core.usecases.billing_run`), the daily job:
+propose everything each client's history implies, reconcile with what exists, one unit of work
+per client, with a dry run that reports exactly what the run would do.
 Payments: :mod:`~hostbill_core.usecases.payments` (one payment over several invoices).
 Currency: :mod:`~hostbill_core.usecases.currency` (change a client's currency atomically).
 Client lifecycle: :mod:`~hostbill_core.usecases.client_export` (GDPR data export),
@@ -7,3 +10,28 @@ Client lifecycle: :mod:`~hostbill_core.usecases.client_export` (GDPR data export
 :mod:`~hostbill_core.usecases.client_status` (close, archive, soft delete) and
 :mod:`~hostbill_core.usecases.profile` (profile edits with a change log and locked fields).
 """
+
+from hostbill_core.usecases.billing_report import (
+    ActionKind,
+    ActionTaken,
+    BillingEvent,
+    BillingRunReport,
+    ClientFailure,
+    ClientRun,
+    IssuedInvoice,
+)
+from hostbill_core.usecases.billing_run import iter_billing_run, run_billing
+from hostbill_core.usecases.billing_settings import BillingSettings
+
+__all__ = [
+    "ActionKind",
+    "ActionTaken",
+    "BillingEvent",
+    "BillingRunReport",
+    "BillingSettings",
+    "ClientFailure",
+    "ClientRun",
+    "IssuedInvoice",
+    "iter_billing_run",
+    "run_billing",
+]
