@@ -118,7 +118,10 @@ class SqlStore:
     """
 
     def __init__(self, url: str, *, engine_options: Mapping[str, Any] | None = None) -> None:
-        self.engine = sa.create_engine(url, **dict(engine_options or {}))
+        options = dict(engine_options or {})
+        if url.startswith("sqlite"):
+            options.setdefault("connect_args", {"timeout": 30})
+        self.engine = sa.create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             _let_sqlalchemy_manage_sqlite_transactions(self.engine)
         self._converter = make_converter()
@@ -162,10 +165,15 @@ def _let_sqlalchemy_manage_sqlite_transactions(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # As the SQLite adapter: WAL, and NORMAL durability (a billing step is idempotent).
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: writers from several processes queue on the busy timeout instead of
+        # failing when a read transaction would have to upgrade to a write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class _Session:
