@@ -2,15 +2,16 @@
 
 Each function returns a changed copy; run it beside the original and compare the results.
 
->>> from decimal import Decimal
->>> from hostbill_core.calendar import MONTHLY
->>> from hostbill_core.simulation import bundled_example
->>> shop = bundled_example()
->>> dearer = raise_prices(shop, Decimal(10))
->>> [p.entry(MONTHLY, "USD").price for p in (shop.plans[0], dearer.plans[0])]
-[Money('4.99', 'USD'), Money('5.49', 'USD')]
+Examples:
+    >>> from decimal import Decimal
+    >>> from hostbill_core.calendar import MONTHLY
+    >>> from hostbill_core.simulation import bundled_example
+    >>> shop = bundled_example()
+    >>> dearer = raise_prices(shop, Decimal(10))
+    >>> [p.entry(MONTHLY, "USD").price for p in (shop.plans[0], dearer.plans[0])]
+    [Money('4.99', 'USD'), Money('5.49', 'USD')]
 
-(4.99 × 1.10 = 5.489 → 5.49, ROUND_HALF_UP to the cent.)
+    (4.99 × 1.10 = 5.489 → 5.49, ROUND_HALF_UP to the cent.)
 """
 
 from __future__ import annotations
