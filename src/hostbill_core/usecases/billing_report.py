@@ -39,7 +39,7 @@ class BillingEvent:
 
     Attributes:
         name: a stable dotted name: ``invoice.issued``, ``renewal.reminder``,
-            ``renewal.overdue_notice`` (an expiry step's template), ``service.suspended``,
+            ``renewal.expiry_email`` (an expiry step's email template), ``service.suspended``,
             ``service.cancelled``, ``service.renewed``, ``service.unsuspended``,
             ``client.locked_out``, ``client.unlocked``, ``plan.changed``.
         client_id: the client it concerns.
