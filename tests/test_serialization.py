@@ -37,6 +37,7 @@ MODELS = st.one_of(
     strategies.quotes(),
     strategies.invitations(),
     strategies.storefront_users(),
+    strategies.billing_states(),
 )
 
 

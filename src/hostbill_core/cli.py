@@ -1,27 +1,45 @@
-"""The ``hostbill-core`` command: runs a billing scenario on the embedded SQLite store.
+"""The ``hostbill-core`` command: simulate a shop, explain an invoice, show a service's calendar.
 
-``hostbill-core simulate`` with no scenario seeds the built-in example shop into
-``./hostbill.sqlite`` (``--db PATH`` for another file, ``--db :memory:`` for none) and prints,
-for every service, its next 12 due dates and the price due on each. Seeding is idempotent:
-a second run adds nothing and prints the same schedule.
+``hostbill-core simulate [SCENARIO] [--until DATE] [--db PATH] [--json FILE] [--csv DIR]``
+runs a scenario file (without one: the bundled example shop) day by day on the SQLite store
+``./hostbill.sqlite`` (``--db PATH`` for another file, ``--db :memory:`` for none) and prints
+a summary table; ``--json`` and ``--csv`` also write the timeline and summaries. A run longer
+than a second shows a progress bar on standard error when it is a terminal. Running the same
+scenario again on the same database adds nothing.
+
+``hostbill-core explain invoice NUMBER`` prints an invoice line by line with the derivation
+of each amount; ``hostbill-core calendar SERVICE_ID`` prints a service's lifecycle calendar
+(invoice, reminders, due date, expiry steps) with the settings of ``--scenario`` (default:
+the bundled example's).
+
+Exit codes: 0 done, 2 bad input (a bad scenario file, an unknown invoice, a bad option); the
+message is one line on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hostbill_core import __version__
-from hostbill_core.adapters.clock import SystemClock
 from hostbill_core.adapters.sqlite import SqliteStore
-from hostbill_core.errors import HostbillError
-from hostbill_core.ports import UnitOfWorkFactory
-from hostbill_core.simulation.example_shop import seed
-from hostbill_core.simulation.schedule import due_schedule
+from hostbill_core.errors import HostbillError, NotFoundError
+from hostbill_core.simulation import (
+    Scenario,
+    bundled_example,
+    load_scenario,
+    simulate,
+    summary_table,
+    write_csv,
+    write_json,
+)
+from hostbill_core.simulation.explain import explain_invoice, service_calendar
+from hostbill_core.simulation.progress import ProgressBar
 
 __all__ = ["main"]
 
@@ -34,73 +52,101 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hostbill-core {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    simulate = commands.add_parser(
-        "simulate", help="seed the example shop and print each service's next due dates"
-    )
-    simulate.add_argument("--db", default=_DEFAULT_DB, help="SQLite file, or :memory:")
-    simulate.add_argument(
-        "--as-of", type=date.fromisoformat, default=None, help="first day shown (YYYY-MM-DD)"
-    )
-    simulate.add_argument("--timezone", default="UTC", help="the business's timezone")
-    simulate.add_argument("--count", type=int, default=12, help="due dates per service")
+    run = commands.add_parser("simulate", help="run a scenario day by day and summarise it")
+    run.add_argument("scenario", nargs="?", help="scenario file (default: the example shop)")
+    run.add_argument("--until", type=date.fromisoformat, help="last day run (YYYY-MM-DD)")
+    run.add_argument("--db", default=_DEFAULT_DB, help="SQLite file, or :memory:")
+    run.add_argument("--json", metavar="FILE", help="write the result as JSON ('-': stdout)")
+    run.add_argument("--csv", metavar="DIR", help="write timeline, revenue, summary as CSV")
+    explain = commands.add_parser("explain", help="explain a stored record")
+    explain.add_argument("kind", choices=["invoice"], help="what to explain")
+    explain.add_argument("number", help="the invoice number (or id)")
+    explain.add_argument("--db", default=_DEFAULT_DB, help="SQLite file")
+    calendar = commands.add_parser("calendar", help="a service's lifecycle calendar")
+    calendar.add_argument("service_id", help="the service's id")
+    calendar.add_argument("--db", default=_DEFAULT_DB, help="SQLite file")
+    calendar.add_argument("--until", type=date.fromisoformat, help="last day shown")
+    calendar.add_argument("--scenario", help="take the settings from this scenario file")
     return parser
 
 
-def _print_schedules(new_uow: UnitOfWorkFactory, as_of: date, count: int, out: TextIO) -> int:
-    with new_uow() as uow:
-        clients = {client.id: client for client in uow.clients.list()}
-        printed = 0
-        for service in uow.services.list():
-            client = clients[service.client_id]
-            plan = uow.plans.get(service.plan_id)
-            items = due_schedule(service, plan, client.currency, as_of, count)
-            out.write(f"\n{service.id}  {service.name}  ({client.details.name}, {service.cycle})\n")
-            for item in items:
-                out.write(
-                    f"  {item.due_on.isoformat()}  {item.amount.currency.code} "
-                    f"{item.amount.amount:>10}\n"
-                )
-            printed += 1
-    return printed
+def _scenario(path: str | None) -> Scenario:
+    return bundled_example() if path is None else load_scenario(path)
+
+
+def _existing(db: str) -> SqliteStore:
+    if db != ":memory:" and not Path(db).is_file():
+        raise NotFoundError("database", db)
+    return SqliteStore(db)
 
 
 def _simulate(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        timezone = ZoneInfo(args.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise HostbillError(f"unknown timezone {args.timezone!r}: use an IANA name") from None
+    scenario = _scenario(args.scenario)
     store = SqliteStore(args.db)
+    bar = ProgressBar(sys.stderr, "days")
     try:
-        report = seed(store.unit_of_work)
-        as_of = args.as_of or SystemClock(timezone).today()
-        where = "in memory" if args.db == ":memory:" else args.db
-        out.write(
-            f"Example shop in {where}: {report.added} records added, "
-            f"{report.existing} already there. Due dates from {as_of.isoformat()}:\n"
-        )
-        _print_schedules(store.unit_of_work, as_of, args.count, out)
+        result = simulate(scenario, args.until, store=store, progress=bar.update)
+    finally:
+        bar.close()
+        store.close()
+    if args.csv:
+        write_csv(result, Path(args.csv))
+    if args.json == "-":
+        write_json(result, out)
+        return 0
+    if args.json:
+        with Path(args.json).open("w", encoding="utf-8") as handle:
+            write_json(result, handle)
+    where = "in memory" if args.db == ":memory:" else f"in {args.db}"
+    out.write(summary_table(result, where))
+    return 0
+
+
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    store = _existing(args.db)
+    try:
+        with store.unit_of_work() as uow:
+            out.write(explain_invoice(uow, args.number) + "\n")
     finally:
         store.close()
     return 0
 
 
+def _calendar(args: argparse.Namespace, out: TextIO) -> int:
+    settings = _scenario(args.scenario).settings.billing
+    store = _existing(args.db)
+    try:
+        with store.unit_of_work() as uow:
+            out.write(service_calendar(uow, args.service_id, settings, args.until) + "\n")
+    finally:
+        store.close()
+    return 0
+
+
+_COMMANDS = {"simulate": _simulate, "explain": _explain, "calendar": _calendar}
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 2 bad input).
+    """Run the command line; returns the exit code (0 done, 2 bad input).
 
     Args:
         argv: the arguments (default: ``sys.argv[1:]``).
-        out: where to print (default: standard output).
+        out: where to print results (default: standard output); errors go to standard error.
     """
     stream = out or sys.stdout
-    args = _parser().parse_args(argv)
     try:
-        return _simulate(args, stream)
-    except HostbillError as error:
-        sys.stderr.write(f"hostbill-core: {error}\n")
-        return 2
+        args = _parser().parse_args(argv)
+    except SystemExit as exit:  # --help, --version (0) or a bad option (2, message printed)
+        return int(exit.code or 0)
+    try:
+        return _COMMANDS[args.command](args, stream)
     except BrokenPipeError:  # the reader (e.g. `head`) left early: not an error
         sys.stderr.close()
         return 0
+    except (HostbillError, OSError, sqlite3.Error) as error:
+        # OSError: an unwritable --json or --csv path; sqlite3.Error: not a database file
+        sys.stderr.write(f"hostbill-core: {error}\n")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -115,6 +116,20 @@ class Repository(Protocol[T]):
 
     def owner_of_key(self, key: str) -> str | None:
         """Return the id of the aggregate holding natural key ``key``, or None."""
+        ...
+
+    def client_ids(
+        self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
+    ) -> tuple[ClientId, ...]:
+        """Return the distinct ids of clients owning aggregates of this kind, ascending.
+
+        Pages through a large store: pass the last id of a page as ``after`` for the next.
+
+        Args:
+            due_by: only clients owning one whose due date is on or before this date.
+            after: only ids greater than this one.
+            limit: at most this many ids (None: all).
+        """
         ...
 
 
@@ -208,6 +223,11 @@ class UnitOfWork(Protocol):
     @property
     def storefront_users(self) -> Repository[StorefrontUser]:
         """The reseller storefront users repository."""
+        ...
+
+    @property
+    def billing_states(self) -> Repository[BillingState]:
+        """What the billing run remembers per client (events done, lockout, scheduled changes)."""
         ...
 
     @property

@@ -1,5 +1,6 @@
 """Partitioned forecasts on a real LocalCluster with two worker processes."""
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
@@ -14,14 +15,17 @@ distributed = pytest.importorskip("distributed")
 from hostbill_core.adapters.sql import SqlStore  # noqa: E402
 from hostbill_core.batch import forecast, prorate, synthetic_frame  # noqa: E402
 from hostbill_core.batch.dask import (  # noqa: E402
+    ClientRange,
     GeneratedPartition,
     StorePartition,
     forecast_partitions,
     generated_partitions,
+    run_billing_partitioned,
     what_if_price_change,
 )
 from hostbill_core.errors import ValidationError  # noqa: E402
 from hostbill_core.simulation.example_shop import seed  # noqa: E402
+from hostbill_core.usecases import BillingSettings  # noqa: E402
 
 START = date(2026, 1, 1)
 
@@ -90,3 +94,56 @@ def test_store_partitions_read_their_clients(tmp_path: Path, client: object) -> 
     # acme (USD) is in the first half: its monthly hosting is 4.99 every month
     first = forecast_partitions(None, halves[:1], START, 24)
     assert first.amount(date(2026, 3, 1), "USD").amount >= 4
+
+
+def _shop(tmp_path: Path, name: str) -> str:
+    url = f"sqlite:///{tmp_path / name}"
+    store = SqlStore(url)
+    seed(store.unit_of_work)
+    store.close()
+    return url
+
+
+RUN_DAY = date(2026, 3, 20)
+HALVES = (("", "b"), ("b", "~"))
+
+
+def _ranges(url: str) -> list[ClientRange]:
+    return [ClientRange(url, first, last) for first, last in HALVES]
+
+
+def test_partitioned_billing_run_equals_one_process(tmp_path: Path, client: object) -> None:
+    alone = run_billing_partitioned(
+        None, [ClientRange(_shop(tmp_path, "a.db"), "", "~")], RUN_DAY, BillingSettings()
+    )
+    url = _shop(tmp_path, "b.db")
+    spread = run_billing_partitioned(client, _ranges(url), RUN_DAY, BillingSettings())
+    assert spread == alone
+    assert spread.invoices > 0
+    assert spread.failures == ()
+    again = run_billing_partitioned(client, _ranges(url), RUN_DAY, BillingSettings())
+    assert (again.invoices, again.actions) == (0, 0)  # a rerun creates nothing
+
+
+def _bill_one_client_then_die(url: str) -> None:
+    from hostbill_core.usecases import run_billing
+
+    store = SqlStore(url)
+    run_billing(store.unit_of_work, RUN_DAY, BillingSettings(), clients=["acme"])
+    os._exit(1)  # the worker dies mid-task, after committing one client
+
+
+def test_a_killed_worker_then_a_rerun_duplicates_nothing(tmp_path: Path, client: object) -> None:
+    expected = run_billing_partitioned(
+        None, [ClientRange(_shop(tmp_path, "a.db"), "", "~")], RUN_DAY, BillingSettings()
+    )
+    url = _shop(tmp_path, "b.db")
+    doomed = client.submit(_bill_one_client_then_die, url, pure=False)  # type: ignore[attr-defined]
+    with pytest.raises(Exception):  # noqa: B017, PT011 - KilledWorker or CommClosedError
+        doomed.result(timeout=120)
+    rerun = run_billing_partitioned(client, _ranges(url), RUN_DAY, BillingSettings())
+    assert rerun.invoices < expected.invoices  # acme was billed before the worker died
+    store = SqlStore(url)
+    with store.unit_of_work() as uow:
+        invoices = uow.invoices.list()
+    assert len(invoices) == expected.invoices  # every invoice exactly once

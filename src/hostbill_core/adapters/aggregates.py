@@ -14,6 +14,7 @@ import attrs
 from moneyed import Money
 
 from hostbill_core.model import (
+    BillingState,
     Client,
     Contact,
     CreditEntry,
@@ -129,4 +130,5 @@ KINDS: dict[str, AggregateKind] = {
     "quotes": AggregateKind("quote", Quote, client_id=_client, amount=lambda q: q.total),
     "invitations": AggregateKind("invitation", Invitation, client_id=_client),
     "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
+    "billing_states": AggregateKind("billing_state", BillingState, client_id=_client),
 }

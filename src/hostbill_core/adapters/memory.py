@@ -29,6 +29,7 @@ import attrs
 from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -198,6 +199,24 @@ class _MemoryRepository(Generic[T]):
             found.append(item)
         return tuple(found)
 
+    def client_ids(
+        self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
+    ) -> tuple[ClientId, ...]:
+        """Distinct owning client ids, ascending, paged by ``after`` and ``limit``."""
+        owners = set(self._table.by_client)
+        owners.update(
+            owner
+            for item in self._writes.values()
+            if item is not None and (owner := self._kind.client_id(item)) is not None
+        )
+        found: list[ClientId] = []
+        for owner in sorted(o for o in owners if after is None or o > after):
+            if limit is not None and len(found) >= limit:
+                break
+            if self.list(client_id=ClientId(owner), due_by=due_by):
+                found.append(ClientId(owner))
+        return tuple(found)
+
     def check_against_store(self) -> None:
         """Raise ConflictError when the store changed under this unit of work's writes."""
         for id, base in self._bases.items():
@@ -274,6 +293,7 @@ class MemoryUnitOfWork:
     quotes: _MemoryRepository[Quote]
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
+    billing_states: _MemoryRepository[BillingState]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -117,7 +118,10 @@ class SqlStore:
     """
 
     def __init__(self, url: str, *, engine_options: Mapping[str, Any] | None = None) -> None:
-        self.engine = sa.create_engine(url, **dict(engine_options or {}))
+        options = dict(engine_options or {})
+        if url.startswith("sqlite"):
+            options.setdefault("connect_args", {"timeout": 30})
+        self.engine = sa.create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             _let_sqlalchemy_manage_sqlite_transactions(self.engine)
         self._converter = make_converter()
@@ -161,10 +165,15 @@ def _let_sqlalchemy_manage_sqlite_transactions(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # As the SQLite adapter: WAL, and NORMAL durability (a billing step is idempotent).
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: writers from several processes queue on the busy timeout instead of
+        # failing when a read transaction would have to upgrade to a write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class _Session:
@@ -312,6 +321,25 @@ class _SqlRepository(Generic[T]):
         rows = self._session.conn.execute(query.order_by(_aggregates.c.id)).all()
         return tuple(self._load(row.data, row.version) for row in rows)
 
+    def client_ids(
+        self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
+    ) -> tuple[ClientId, ...]:
+        """Distinct owning client ids, ascending, paged by ``after`` and ``limit``."""
+        column = _aggregates.c.client_id
+        query = (
+            sa.select(column)
+            .distinct()
+            .where(_aggregates.c.kind == self._kind.name, column.is_not(None))
+        )
+        if after is not None:
+            query = query.where(column > after)
+        if due_by is not None:
+            query = query.where(_aggregates.c.due.is_not(None), _aggregates.c.due <= due_by)
+        query = query.order_by(column)
+        if limit is not None:
+            query = query.limit(limit)
+        return tuple(ClientId(row[0]) for row in self._session.conn.execute(query))
+
 
 class _SqlNumbers:
     """Invoice-number counters: one row per series, locked for the rest of the transaction."""
@@ -361,6 +389,7 @@ class SqlUnitOfWork:
     quotes: _SqlRepository[Quote]
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
+    billing_states: _SqlRepository[BillingState]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

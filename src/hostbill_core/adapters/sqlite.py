@@ -43,6 +43,7 @@ import attrs
 from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -295,13 +296,34 @@ class _SqliteRepository(Generic[T]):
         sql = "SELECT data, version FROM aggregates WHERE kind = ?"
         params: list[str] = [self._kind.name]
         if client_id is not None:
-            sql += " AND client_id = ?"
+            # Without statistics SQLite would walk the whole kind in id order to skip a sort;
+            # one client's rows are few: read them through the client index and sort them.
+            sql = "SELECT data, version FROM aggregates INDEXED BY aggregates_by_client"
+            sql += " WHERE kind = ? AND client_id = ?"
             params.append(client_id)
         if due_by is not None:
             sql += " AND due IS NOT NULL AND due <= ?"
             params.append(due_by.isoformat())
         rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
         return tuple(self._load(data, version) for data, version in rows)
+
+    def client_ids(
+        self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
+    ) -> tuple[ClientId, ...]:
+        """Distinct owning client ids, ascending, paged by ``after`` and ``limit``."""
+        sql = "SELECT DISTINCT client_id FROM aggregates WHERE kind = ? AND client_id IS NOT NULL"
+        params: list[str | int] = [self._kind.name]
+        if after is not None:
+            sql += " AND client_id > ?"
+            params.append(after)
+        if due_by is not None:
+            sql += " AND due IS NOT NULL AND due <= ?"
+            params.append(due_by.isoformat())
+        sql += " ORDER BY client_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return tuple(ClientId(row[0]) for row in self._db.execute(sql, params))
 
 
 class _SqliteNumbers:
@@ -342,6 +364,7 @@ class SqliteUnitOfWork:
     quotes: _SqliteRepository[Quote]
     invitations: _SqliteRepository[Invitation]
     storefront_users: _SqliteRepository[StorefrontUser]
+    billing_states: _SqliteRepository[BillingState]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter

@@ -14,6 +14,7 @@ from hostbill_core.model.access import (
     StorefrontUserId,
     StorefrontUserStatus,
 )
+from hostbill_core.model.billing import BillingState, ScheduledChange
 from hostbill_core.model.catalogue import PaymentType, PriceEntry, PricePlan, Product, ProductType
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.clients import (
@@ -56,6 +57,7 @@ __all__ = [
     "AccountType",
     "Address",
     "Allocation",
+    "BillingState",
     "Client",
     "ClientId",
     "ClientSettings",
@@ -95,6 +97,7 @@ __all__ = [
     "QuoteId",
     "QuoteLine",
     "QuoteStatus",
+    "ScheduledChange",
     "Service",
     "ServiceGroup",
     "ServiceGroupId",

@@ -91,6 +91,7 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "quotes": strategies.quotes(),
     "invitations": strategies.invitations(),
     "storefront_users": strategies.storefront_users(),
+    "billing_states": strategies.billing_states(),
 }
 
 
@@ -240,6 +241,31 @@ class UnitOfWorkContract:
             ]
             due = uow.services.list(due_by=date(2026, 2, 28))
             assert [s.id for s in due] == ["s-a", "s-c"]
+
+    def test_client_ids_are_distinct_ascending_and_paged(self, new_uow: UnitOfWorkFactory) -> None:
+        late = attrs.evolve(sample_service("s-1", "client-3"), next_due_date=date(2026, 3, 31))
+        self._add(
+            new_uow,
+            "services",
+            late,
+            sample_service("s-2", "client-1"),
+            sample_service("s-3", "client-1"),
+            sample_service("s-4", "client-2"),
+        )
+        with new_uow() as uow:
+            services = uow.services
+            assert services.client_ids() == ("client-1", "client-2", "client-3")
+            assert services.client_ids(due_by=date(2026, 2, 28)) == ("client-1", "client-2")
+            assert services.client_ids(after="client-1", limit=1) == ("client-2",)
+            assert services.client_ids(after="client-2", due_by=date(2026, 3, 1)) == ()
+            assert uow.invoices.client_ids() == ()
+
+    def test_client_ids_see_own_writes_and_removals(self, new_uow: UnitOfWorkFactory) -> None:
+        self._add(new_uow, "services", sample_service("s-1", "client-1"))
+        with new_uow() as uow:
+            uow.services.add(sample_service("s-2", "client-2"))
+            uow.services.remove("s-1")
+            assert uow.services.client_ids() == ("client-2",)
 
     def test_billable_item_is_invoiced_once(self, new_uow: UnitOfWorkFactory) -> None:
         self._add(new_uow, "invoices", sample_invoice())

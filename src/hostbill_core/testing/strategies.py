@@ -24,6 +24,7 @@ from hostbill_core.model import (
     AccountType,
     Address,
     Allocation,
+    BillingState,
     Client,
     ClientSettings,
     ClientSnapshot,
@@ -53,6 +54,7 @@ from hostbill_core.model import (
     Quote,
     QuoteLine,
     QuoteStatus,
+    ScheduledChange,
     Service,
     ServiceGroup,
     ServiceStatus,
@@ -66,6 +68,7 @@ __all__ = [
     "CURRENCIES",
     "aware_datetimes",
     "billing_cycles",
+    "billing_states",
     "calendar_dates",
     "clients",
     "contacts",
@@ -247,6 +250,32 @@ def storefront_users() -> st.SearchStrategy[StorefrontUser]:
         date_format=st.sampled_from(["DD/MM/YYYY", "YYYY-MM-DD"]),
         created_at=aware_datetimes(),
         status=st.sampled_from(StorefrontUserStatus),
+    )
+
+
+@st.composite
+def billing_states(draw: st.DrawFn) -> BillingState:
+    """A client's billing-run memory: event keys done, a lockout, scheduled plan changes."""
+    client_id = draw(identifiers("client"))
+    key = st.builds(
+        lambda s, d, step: f"{s}/{d.isoformat()}/{step}",
+        identifiers("service"),
+        calendar_dates(),
+        st.sampled_from(["invoice", "reminder-7", "expiry-0"]),
+    )
+    change = st.builds(
+        ScheduledChange,
+        service_id=identifiers("service"),
+        plan_id=identifiers("plan"),
+        cycle=billing_cycles(),
+        on=calendar_dates(),
+    )
+    return BillingState(
+        client_id,
+        client_id,
+        done=draw(st.lists(key, max_size=4)),
+        locked_out=draw(st.booleans()),
+        scheduled=tuple(draw(st.lists(change, max_size=2))),
     )
 
 

@@ -41,7 +41,7 @@ from hostbill_core.model.invoices import Invoice, InvoiceStatus
 from hostbill_core.model.ledger import Payment
 from hostbill_core.ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["PayInvoices", "pay_invoices"]
+__all__ = ["PayInvoices", "apply_in", "pay_invoices"]
 
 
 @attrs.frozen
@@ -89,28 +89,38 @@ def pay_invoices(new_uow: UnitOfWorkFactory, request: PayInvoices) -> PaymentApp
             :func:`~hostbill_core.invoicing.payments.apply_payment`).
     """
     with new_uow() as uow:
-        numbering = Numbering(
-            uow.invoice_numbers.next, request.numbering, request.series, template=request.template
-        )
-        engine_request = PaymentRequest(
-            request.payment,
-            _invoices(uow, request),
-            request.on,
-            request.order,
-            request.actor,
-            request.credit_entry_id,
-        )
-        result = apply_payment(engine_request, numbering)
-        uow.payments.add(result.payment)
-        for invoice in result.invoices:
-            uow.invoices.save(invoice)
-        if result.credit_entry is not None:
-            client = request.payment.client_id
-            currency = request.payment.amount.currency.code
-            entries = tuple(
-                e for e in uow.credit.list(client_id=client) if e.amount.currency.code == currency
-            )
-            post(CreditLedger(client, currency, entries), result.credit_entry)
-            uow.credit.add(result.credit_entry)
+        result = apply_in(uow, request)
         uow.commit()
+    return result
+
+
+def apply_in(uow: UnitOfWork, request: PayInvoices) -> PaymentApplication:
+    """Allocate and store the payment through an open unit of work (the caller commits).
+
+    Raises:
+        As :func:`pay_invoices`.
+    """
+    numbering = Numbering(
+        uow.invoice_numbers.next, request.numbering, request.series, template=request.template
+    )
+    engine_request = PaymentRequest(
+        request.payment,
+        _invoices(uow, request),
+        request.on,
+        request.order,
+        request.actor,
+        request.credit_entry_id,
+    )
+    result = apply_payment(engine_request, numbering)
+    uow.payments.add(result.payment)
+    for invoice in result.invoices:
+        uow.invoices.save(invoice)
+    if result.credit_entry is not None:
+        client = request.payment.client_id
+        currency = request.payment.amount.currency.code
+        entries = tuple(
+            e for e in uow.credit.list(client_id=client) if e.amount.currency.code == currency
+        )
+        post(CreditLedger(client, currency, entries), result.credit_entry)
+        uow.credit.add(result.credit_entry)
     return result

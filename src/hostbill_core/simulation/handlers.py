@@ -1,0 +1,232 @@
+"""The scenario's events carried out on their day, each through its use case.
+
+Every handler first checks whether its event already happened (an order or a credit entry
+under the event's id, a payment under it, a client already in the new currency, a service
+already on the new plan or already cancelled) and then does nothing: a day run twice changes
+nothing. A refusal is recorded by :meth:`~hostbill_core.simulation.shop.Shop.guard` as an
+error of the day, and the simulation goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from hostbill_core.fraud import FraudEvent, StaffAction
+from hostbill_core.fraud.review import feed_history
+from hostbill_core.invoicing import lifecycle
+from hostbill_core.model import (
+    CreditEntryId,
+    LineKind,
+    OrderId,
+    OrderStatus,
+    Payment,
+    PaymentId,
+    PlanId,
+    Service,
+    ServiceId,
+    ServiceStatus,
+)
+from hostbill_core.ports import UnitOfWork
+from hostbill_core.pricing import ChangeSettings, ChangeTiming
+from hostbill_core.renewal import cancel
+from hostbill_core.simulation import scenario as sc
+from hostbill_core.simulation.result import TimelineEntry
+from hostbill_core.simulation.shop import OPEN, Shop, instant
+from hostbill_core.testing.fakes import FixedClock
+from hostbill_core.usecases import orders as order_cases
+from hostbill_core.usecases.add_credit import AddCredit, add_credit
+from hostbill_core.usecases.currency import ChangeClientCurrency, change_client_currency
+from hostbill_core.usecases.order_pricing import OrderLine
+from hostbill_core.usecases.pay_invoice import pay_invoice
+from hostbill_core.usecases.payments import PayInvoices
+from hostbill_core.usecases.plan_change import ChangePlan, change_plan
+
+__all__ = ["apply", "cancel_due"]
+
+_ENDED = (ServiceStatus.CANCELLED, ServiceStatus.TERMINATED)
+_HELD = (OrderStatus.IN_REVIEW, OrderStatus.AWAITING_APPROVAL)
+_STAFF = "scenario"
+
+
+def apply(shop: Shop, day: date, event: sc.Event) -> None:
+    """Carry out one scenario event on ``day``; a refusal becomes an error of the day."""
+    handler = _HANDLERS[type(event)]
+    who = str(getattr(event, "client", None) or getattr(event, "service", None) or event.id)
+    shop.guard(day, who, partial(handler, shop, day, event))
+
+
+def cancel_due(shop: Shop, day: date) -> None:
+    """Carry out the end-of-period cancellations that fall due on ``day``."""
+    for service_id in shop.cancels.pop(day, []):
+        shop.guard(day, service_id, partial(_cancel_now, shop, day, service_id))
+
+
+def _order(shop: Shop, day: date, event: sc.PlaceOrder) -> None:
+    with shop.new_uow() as uow:
+        if uow.orders.find(event.id) is not None:
+            return
+        plans = {p.id: p for p in uow.plans.list()}
+    lines = tuple(
+        OrderLine(plans[PlanId(i.plan_id)].product_id, PlanId(i.plan_id), i.cycle, i.name)
+        for i in event.items
+    )
+    request = order_cases.PlaceOrder(
+        OrderId(event.id), event.client, instant(day, 10), event.ip, lines
+    )
+    settings = shop.scenario.settings
+    outcome = order_cases.place_order(
+        shop.new_uow, request, settings.billing, shop.fraud,
+        fraud_config=settings.fraud, rates=shop.rates,
+    )  # fmt: skip
+    feed_history(shop.history, (e for e in outcome.events if isinstance(e, FraudEvent)))
+    assessment = outcome.assessment
+    scored = f"; fraud score {assessment.score}, {assessment.decision.value}" if assessment else ""
+    detail = f"{len(event.items)} item(s), order {outcome.order.status.value}{scored}"
+    shop.note(TimelineEntry(day, "order.placed", event.client, event.id, None, detail))
+    shop.issued(day, event.client, outcome.invoices)
+    shop.billing_events(day, outcome.events)
+
+
+_DECISIONS = {
+    sc.ReviewDecision.REJECT: order_cases.ReviewDecision.REJECT,
+    sc.ReviewDecision.DROP: order_cases.ReviewDecision.DROP,
+    sc.ReviewDecision.CANCEL: order_cases.ReviewDecision.CANCEL,
+}
+
+
+def _review(shop: Shop, day: date, event: sc.ReviewOrder) -> None:
+    with shop.new_uow() as uow:
+        order = uow.orders.get(event.order)
+    if order.status not in _HELD:  # decided already (or never held): nothing to review
+        return
+    decision = _DECISIONS.get(event.decision)
+    if decision is None:  # approve: a fraud review completes, an approval approves
+        genuine = order.status is OrderStatus.IN_REVIEW
+        decision = (
+            order_cases.ReviewDecision.COMPLETE if genuine else order_cases.ReviewDecision.APPROVE
+        )
+    action = StaffAction(_STAFF, instant(day, 11), f"scenario event {event.id}")
+    request = order_cases.ReviewOrder(order.id, decision, action)
+    outcome = order_cases.review_order(shop.new_uow, request, shop.scenario.settings.billing)
+    feed_history(shop.history, (e for e in outcome.events if isinstance(e, FraudEvent)))
+    detail = f"{event.decision.value}: {order.status.value} → {outcome.order.status.value}"
+    shop.note(TimelineEntry(day, "order.reviewed", order.client_id, order.id, None, detail))
+    shop.issued(day, order.client_id, outcome.invoices)
+    shop.billing_events(day, outcome.events)
+
+
+def _change_plan(shop: Shop, day: date, event: sc.ChangePlan) -> None:
+    with shop.new_uow() as uow:
+        service = uow.services.get(event.service)
+        state = uow.billing_states.find(service.client_id)
+    cycle = event.cycle or service.cycle
+    if (service.plan_id, service.cycle) == (event.plan_id, cycle):
+        return
+    if state is not None and any(
+        (s.service_id, s.plan_id, s.cycle) == (service.id, event.plan_id, cycle)
+        for s in state.scheduled
+    ):
+        return
+    timing = ChangeTiming.IMMEDIATE if event.immediately else ChangeTiming.END_OF_TERM
+    change = ChangePlan(service.id, PlanId(event.plan_id), cycle, day, ChangeSettings(timing))
+    result = change_plan(shop.new_uow, change, shop.scenario.settings.billing, rates=shop.rates)
+    when = "now" if event.immediately else f"from {result.outcome.effective_on}"
+    kind = "upgrade" if event.upgrade else "downgrade"
+    detail = f"{kind} {service.plan_id} → {event.plan_id} ({cycle}) {when}: "
+    detail += result.outcome.explanation
+    kind_of_entry = "plan.changed" if event.immediately else "plan.change_scheduled"
+    shop.note(TimelineEntry(day, kind_of_entry, service.client_id, service.id, None, detail))
+    if result.invoice is not None:
+        shop.issued(day, service.client_id, (result.invoice,))
+    if result.credit is not None:
+        credit = result.credit
+        shop.note(
+            TimelineEntry(
+                day, "credit.added", credit.client_id, credit.id, credit.amount, "plan change"
+            )
+        )
+
+
+def _cancel(shop: Shop, day: date, event: sc.CancelService) -> None:
+    if event.immediately:
+        _cancel_now(shop, day, event.service)
+        return
+    with shop.new_uow() as uow:
+        service = uow.services.get(event.service)
+    if service.status not in _ENDED:
+        shop.cancels.setdefault(service.next_due_date, []).append(service.id)
+
+
+def _cancel_now(shop: Shop, day: date, service_id: ServiceId) -> None:
+    with shop.new_uow() as uow:
+        service = uow.services.get(service_id)
+        if service.status in _ENDED:
+            return
+        uow.services.save(cancel(service))
+        dropped = _drop_renewal_invoices(uow, service)
+        uow.commit()
+    detail = f"cancelled on request; open renewal invoices cancelled: {dropped or 'none'}"
+    shop.note(TimelineEntry(day, "service.cancelled", service.client_id, service_id, None, detail))
+
+
+def _drop_renewal_invoices(uow: UnitOfWork, service: Service) -> str:
+    # An open invoice that bills only this service's renewals, untouched by payment or credit,
+    # is cancelled with the service.
+    dropped = []
+    for invoice in uow.invoices.list(client_id=service.client_id):
+        untouched = not (invoice.amount_paid.amount or invoice.credit_applied.amount)
+        if invoice.status not in OPEN or not untouched or not invoice.lines:
+            continue
+        if all(ln.service_id == service.id and ln.kind is LineKind.RENEWAL for ln in invoice.lines):
+            uow.invoices.save(lifecycle.cancel(invoice).invoice)
+            dropped.append(invoice.number or invoice.id)
+    return ", ".join(dropped)
+
+
+def _currency(shop: Shop, day: date, event: sc.ChangeCurrency) -> None:
+    with shop.new_uow() as uow:
+        client = uow.clients.get(event.client)
+    if client.currency == event.currency:
+        return
+    rate = shop.rates.rate(client.currency, event.currency, day)
+    command = ChangeClientCurrency(
+        event.client, event.currency, event.mode, rate, max((day - rate.as_of).days, 1)
+    )
+    plan = change_client_currency(shop.new_uow, command, shop.rates, FixedClock(instant(day, 9)))
+    change = f"{client.currency} → {event.currency} ({event.mode.value}) at {rate.rate}"
+    detail = f"{change}: {plan.explanation}"
+    shop.note(TimelineEntry(day, "client.currency_changed", event.client, event.id, None, detail))
+
+
+def _credit(shop: Shop, day: date, event: sc.ManualCredit) -> None:
+    entry_id = CreditEntryId(event.id)
+    with shop.new_uow() as uow:
+        if uow.credit.find(entry_id) is not None:
+            return
+    request = AddCredit(event.client, event.amount, entry_id, instant(day, 9), note=event.note)
+    add_credit(shop.new_uow, request)
+    shop.note(TimelineEntry(day, "credit.added", event.client, event.id, event.amount, event.note))
+
+
+def _manual_payment(shop: Shop, day: date, event: sc.ManualPayment) -> None:
+    payment_id = PaymentId(event.id)
+    with shop.new_uow() as uow:
+        if uow.payments.find(payment_id) is not None:
+            return
+    payment = Payment(payment_id, event.client, instant(day), event.amount, gateway="manual")
+    request = PayInvoices(payment, day, credit_entry_id=CreditEntryId(f"{event.id}-credit"))
+    shop.paid(day, pay_invoice(shop.new_uow, request), "by hand (oldest due first)")
+
+
+_HANDLERS: dict[type, Callable[[Shop, date, Any], None]] = {
+    sc.PlaceOrder: _order,
+    sc.ReviewOrder: _review,
+    sc.ChangePlan: _change_plan,
+    sc.CancelService: _cancel,
+    sc.ChangeCurrency: _currency,
+    sc.ManualCredit: _credit,
+    sc.ManualPayment: _manual_payment,
+}

@@ -1,0 +1,196 @@
+"""A client's billing day in progress: what was loaded, what changed, what to report.
+
+:class:`ClientWork` is the one mutable thing of a run, and it lives inside one unit of work:
+the steps change its services, done keys and lists; :meth:`ClientWork.store` writes what
+changed (nothing when nothing did, so a second run writes nothing) and
+:meth:`ClientWork.result` reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from hostbill_core.calendar import BillingCycle
+from hostbill_core.invoicing.credit import CreditLedger
+from hostbill_core.model import (
+    BillingState,
+    Client,
+    PlanId,
+    ScheduledChange,
+    Service,
+    ServiceId,
+    ServiceStatus,
+)
+from hostbill_core.ports import UnitOfWork
+from hostbill_core.usecases.billing_context import RunContext
+from hostbill_core.usecases.billing_report import (
+    ActionKind,
+    ActionTaken,
+    BillingEvent,
+    ClientRun,
+    IssuedInvoice,
+)
+from hostbill_core.usecases.lockout import has_overdue, unlocked
+from hostbill_core.usecases.renewals import renew_paid, renewal_records
+
+__all__ = ["ClientWork"]
+
+_LIVE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
+
+
+@attrs.define
+class ClientWork:
+    """One client's services, memory and results while its unit of work is open."""
+
+    uow: UnitOfWork
+    client: Client
+    run: RunContext
+    state: BillingState
+    loaded: dict[ServiceId, Service]
+    services: dict[ServiceId, Service]
+    done: set[str]
+    locked_out: bool
+    scheduled: list[ScheduledChange]
+    next_number: Callable[[str], int]
+    invoices: list[IssuedInvoice] = attrs.Factory(list)
+    actions: list[ActionTaken] = attrs.Factory(list)
+    events: list[BillingEvent] = attrs.Factory(list)
+    ledgers: dict[str, CreditLedger] = attrs.Factory(dict)
+
+    @classmethod
+    def load(
+        cls,
+        uow: UnitOfWork,
+        client: Client,
+        run: RunContext,
+        next_number: Callable[[str], int] | None = None,
+    ) -> ClientWork:
+        """Load the client's services and billing state.
+
+        Args:
+            uow: the client's unit of work.
+            client: the client.
+            run: the run's day, settings and catalogue.
+            next_number: takes invoice numbers (default: ``uow.invoice_numbers.next``).
+        """
+        state = uow.billing_states.find(client.id) or BillingState.new(client.id)
+        loaded = {s.id: s for s in uow.services.list(client_id=client.id)}
+        return cls(
+            uow, client, run, state, loaded, dict(loaded), set(state.done),
+            state.locked_out, list(state.scheduled), next_number or uow.invoice_numbers.next,
+        )  # fmt: skip
+
+    def ledger(self, currency: str) -> CreditLedger:
+        """The client's credit ledger in ``currency`` (loaded once, kept up to date)."""
+        if currency not in self.ledgers:
+            entries = tuple(
+                e
+                for e in self.uow.credit.list(client_id=self.client.id)
+                if e.amount.currency.code == currency
+            )
+            self.ledgers[currency] = CreditLedger(self.client.id, currency, entries)
+        return self.ledgers[currency]
+
+    def act(self, kind: ActionKind, subject: str, key: str, explanation: str) -> None:
+        """Record a state change carried out."""
+        self.actions.append(ActionTaken(kind, subject, key, explanation))
+
+    def emit(self, event: BillingEvent) -> None:
+        """Record an event for the host (sent after the commit, never in a dry run)."""
+        self.events.append(event)
+
+    def renew(self, service_ids: Iterable[ServiceId]) -> bool:
+        """Renew those services whose next renewal is on a paid invoice; True when any moved."""
+        moved = False
+        for service_id in sorted(service_ids):
+            renewed = renew_paid(self.uow, self.services[service_id], self.run.as_of)
+            if renewed.changed:
+                moved = True
+                self.services[service_id] = renewed.service
+                actions, events = renewal_records(self.client.id, renewed, self.run.as_of)
+                self.actions.extend(actions)
+                self.events.extend(events)
+        return moved
+
+    def _event(self, name: str, subject: str, key: str, text: str) -> BillingEvent:
+        return BillingEvent(name, self.client.id, subject, key, self.run.as_of, "", text)
+
+    def apply_scheduled_changes(self) -> None:
+        """Move services to their scheduled plan once paid through the old plan's term.
+
+        The switch is made as soon as a service's next due date reaches the change's date,
+        so the renewal due then is priced (and invoiced) at the new plan.
+        """
+        waiting: list[ScheduledChange] = []
+        for change in self.scheduled:
+            service = self.services.get(change.service_id)
+            if service is None or service.status not in _LIVE:
+                continue
+            if service.next_due_date < change.on:  # the old plan's term is not paid through
+                waiting.append(change)
+                continue
+            self.services[service.id] = _switched(service, change.plan_id, change.cycle)
+            key = f"{service.id}/{change.on.isoformat()}/plan-change"
+            text = f"scheduled change to plan {change.plan_id} ({change.cycle}) from {change.on}"
+            self.act(ActionKind.PLAN_CHANGE, service.id, key, text)
+            self.emit(self._event("plan.changed", service.id, key, text))
+        self.scheduled = waiting
+
+    def unlock_if_paid_up(self) -> None:
+        """Let a client locked out by an earlier run back in when nothing is due unpaid."""
+        client_id, day = self.client.id, self.run.as_of
+        if self.state.locked_out and self.locked_out and not has_overdue(self.uow, client_id, day):
+            self.locked_out = False
+            event = unlocked(client_id, day)
+            self.act(ActionKind.UNLOCK, client_id, event.key, event.explanation)
+            self.emit(event)
+
+    def store(self) -> None:
+        """Save every changed service and the billing state when it changed."""
+        for service_id, service in self.services.items():
+            if service != self.loaded[service_id]:
+                self.uow.services.save(service)
+        state = attrs.evolve(
+            self.state,
+            done=self._kept_keys(),
+            locked_out=self.locked_out,
+            scheduled=tuple(self.scheduled),
+        )
+        if state == self.state:
+            return
+        if self.state.version == 0:
+            self.uow.billing_states.add(state)
+        else:
+            self.uow.billing_states.save(state)
+
+    def _kept_keys(self) -> set[str]:
+        # A key of a due date the service has passed can never be proposed again: prune it.
+        kept = set()
+        for key in self.done:
+            service_id, due, _step = key.rsplit("/", 2)
+            service = self.services.get(ServiceId(service_id))
+            if service is None or service.status not in _LIVE:
+                continue
+            if due >= service.next_due_date.isoformat():
+                kept.add(key)
+        return kept
+
+    def result(self) -> ClientRun:
+        """The client's run as reported."""
+        return ClientRun(
+            self.client.id,
+            len(self.services),
+            tuple(self.invoices),
+            tuple(self.actions),
+            tuple(self.events),
+        )
+
+
+def _switched(service: Service, plan_id: PlanId, cycle: BillingCycle) -> Service:
+    # The new plan starts on the due date: re-anchor there when the cycle changes.
+    if cycle == service.cycle:
+        return attrs.evolve(service, plan_id=plan_id)
+    due = service.next_due_date
+    return attrs.evolve(service, plan_id=plan_id, cycle=cycle, anchor=due, billing_day=None)

@@ -1,0 +1,171 @@
+"""A renewal priced into billable items: the plan's price in the client's currency, discounted.
+
+The period billed is one whole cycle from the due date, ``[due, next due)``, both dates from
+the service's anchored series. The price is the service's override, else the plan's own price
+for the service's cycle in the client's currency, else a converted one at a rate the
+:class:`~hostbill_core.ports.ExchangeRates` port gives for the run's day. A client's standing
+discount becomes its own (negative) line. Taxes are added later, per invoice, because rounding
+per invoice total needs the whole invoice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+from moneyed import Money
+
+from hostbill_core.calendar import Period
+from hostbill_core.errors import CurrencyMismatchError, NotFoundError
+from hostbill_core.invoicing.items import BillableItem, natural_key
+from hostbill_core.model import Client, LineKind, PricePlan, Service
+from hostbill_core.money import ExchangeRate
+from hostbill_core.ports import ExchangeRates
+from hostbill_core.pricing import ClientDiscount, DiscountRequest, apply_discounts, price_for
+from hostbill_core.renewal import due_index, service_due_date
+from hostbill_core.usecases.billing_settings import BillingSettings
+from hostbill_core.usecases.catalogue import Catalogue
+
+__all__ = ["renewal_items", "renewal_key", "renewal_period", "renewal_price"]
+
+
+def renewal_period(service: Service, due: date) -> Period:
+    """The period a renewal due on ``due`` bills: ``[due, the next date of the series)``.
+
+    Raises:
+        ValidationError: ``due`` is not on the service's series.
+    """
+    return Period(due, service_due_date(service, due_index(service, due) + 1))
+
+
+def renewal_key(service: Service, due: date) -> str:
+    """The natural key of the renewal line for the due date ``due``."""
+    return natural_key(LineKind.RENEWAL, service.id, renewal_period(service, due))
+
+
+def _rates(
+    plan: PricePlan, service: Service, currency: str, on: date, rates: ExchangeRates | None
+) -> list[ExchangeRate]:
+    if rates is None or plan.entry(service.cycle, currency) is not None:
+        return []
+    found = []
+    for entry in plan.prices:
+        if entry.cycle == service.cycle:
+            try:
+                found.append(rates.rate(entry.currency, currency, on))
+            except NotFoundError:
+                continue
+    return found
+
+
+def renewal_price(
+    service: Service,
+    client: Client,
+    catalogue: Catalogue,
+    settings: BillingSettings,
+    *,
+    rates: ExchangeRates | None,
+    on: date,
+) -> tuple[Money, str]:
+    """The price of one cycle of ``service`` for ``client``, and where it came from.
+
+    The service's override, else the plan's own price in the client's currency, else a
+    converted one at the rates port's rate on ``on``.
+
+    Raises:
+        ConfigurationError: no plan, or no price and no rate for the client's currency.
+        CurrencyMismatchError: an override in another currency than the client's.
+    """
+    override = service.price_override
+    if override is not None:
+        if override.currency.code != client.currency:
+            raise CurrencyMismatchError(
+                client.currency,
+                override.currency.code,
+                f"price override of service {service.id} for client {client.id}",
+            )
+        return override, f"price override {override.amount} {client.currency}"
+    plan = catalogue.plan(service.plan_id)
+    found = _rates(plan, service, client.currency, on, rates)
+    resolved = price_for(
+        plan, service.cycle, client.currency, rates=found, policy=settings.rounding
+    )
+    return resolved.price, resolved.explanation
+
+
+def renewal_items(
+    service: Service,
+    due: date,
+    client: Client,
+    catalogue: Catalogue,
+    settings: BillingSettings,
+    *,
+    on: date,
+    rates: ExchangeRates | None = None,
+) -> tuple[BillableItem, ...]:
+    """The untaxed items of the renewal of ``service`` due on ``due``: the renewal, a discount.
+
+    Args:
+        service: the service as stored now.
+        due: the due date renewed (on the service's series).
+        client: its client (currency, standing discount).
+        catalogue: the plans.
+        settings: rounding and client discounts.
+        on: the run's day (the day a conversion rate is asked for).
+        rates: the rates port, for a plan without a price in the client's currency.
+
+    Raises:
+        ConfigurationError: no plan, or no price and no rate for the client's currency.
+        CurrencyMismatchError: a price override in another currency than the client's.
+        ValidationError: ``due`` is not on the service's series.
+    """
+    period = renewal_period(service, due)
+    price, derivation = renewal_price(service, client, catalogue, settings, rates=rates, on=on)
+    name = catalogue.product_name(service.product_id)
+    label = f"{name} {service.name}".strip() if service.name else name
+    renewal = BillableItem(
+        client_id=client.id,
+        currency=client.currency,
+        due_date=due,
+        description=f"{label} ({period.start.isoformat()} – {period.end.isoformat()})",
+        amount=price,
+        kind=LineKind.RENEWAL,
+        key=natural_key(LineKind.RENEWAL, service.id, period),
+        service_id=service.id,
+        group_id=service.group_id,
+        period=period,
+        explanation=f"renewal of {service.cycle} from {due.isoformat()}: {derivation}",
+    )
+    discount = settings.client_discounts.get(client.id)
+    if discount is None or price.amount == 0:
+        return (renewal,)
+    return (renewal, *_discounted(renewal, service, label, discount, settings))
+
+
+def _discounted(
+    renewal: BillableItem,
+    service: Service,
+    label: str,
+    discount: ClientDiscount,
+    settings: BillingSettings,
+) -> list[BillableItem]:
+    # The client's standing discount (one at most) as its own negative line.
+    cycle_number = due_index(service, renewal.due_date) + 1
+    discounted = apply_discounts(
+        DiscountRequest(
+            renewal.amount, service.product_id, service.cycle, cycle_number, discount,
+            policy=settings.rounding,
+        )
+    )  # fmt: skip
+    return [
+        attrs.evolve(
+            renewal,
+            description=f"{label}: {line.source}",
+            amount=line.amount,
+            kind=LineKind.DISCOUNT,
+            key=natural_key(LineKind.DISCOUNT, service.id, renewal.period),
+            explanation=line.explanation,
+        )
+        for line in discounted.lines
+        if line.amount.amount != 0
+    ]

@@ -1,0 +1,156 @@
+"""Placing and reviewing orders: prices, discounts, tax, fraud, approval, the first invoice."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hostbill_core.calendar import ANNUALLY, MONTHLY
+from hostbill_core.errors import InvalidTransitionError, ValidationError
+from hostbill_core.fraud import FraudPorts, GeoIPInfo, StaffAction
+from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
+from hostbill_core.model import InvoiceStatus, OrderStatus, Payment, ServiceStatus
+from hostbill_core.money import to_money
+from hostbill_core.pricing import ClientDiscount, PercentOff, Promotion, TaxRule, TaxSettings
+from hostbill_core.usecases.billing_settings import BillingSettings
+from hostbill_core.usecases.orders import (
+    OrderLine,
+    PlaceOrder,
+    ReviewDecision,
+    ReviewOrder,
+    place_order,
+    review_order,
+)
+from hostbill_core.usecases.pay_invoice import pay_invoice
+from hostbill_core.usecases.payments import PayInvoices
+
+from .billing_shop import client, seed, snapshot
+
+AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
+IP = "81.2.69.160"
+
+
+def ports() -> FraudPorts:
+    return FraudPorts(InMemoryGeoIP({IP: GeoIPInfo("DE")}), InMemoryOrderHistory())
+
+
+def shop(uow):
+    return seed(uow, [client("c1", "EUR", details=client("c1").details.__class__(
+        "Carla", "carla@example.com", address=client("c1").details.address.__class__(country="DE")
+    ))])  # fmt: skip
+
+
+def order(*lines, promotion=None, oid="o1", admin=True) -> PlaceOrder:
+    return PlaceOrder(oid, "c1", AT, IP, tuple(lines), promotion, placed_by_admin=admin)
+
+
+HOSTING = OrderLine("hosting", "basic", MONTHLY, "example.org")
+
+
+def test_an_accepted_order_gets_pending_services_and_a_taxed_first_invoice(uow):
+    shop(uow)
+    settings = BillingSettings(
+        tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
+        client_discounts={"c1": ClientDiscount(PercentOff("10"))},
+    )
+    outcome = place_order(uow, order(HOSTING), settings, ports())
+    assert outcome.order.status is OrderStatus.ACTIVE
+    (service,) = outcome.services
+    assert (service.status, service.next_due_date) == (ServiceStatus.PENDING, date(2026, 3, 10))
+    (invoice,) = outcome.invoices
+    with uow() as work:
+        lines = work.invoices.get(invoice.invoice_id).lines
+    # 9.00 EUR monthly − 10 % = −0.90; setup fee 5.00; VAT 19 % per line:
+    # 9.00 × 0.19 = 1.71; −0.90 × 0.19 = −0.171 → −0.17; 5.00 × 0.19 = 0.95.
+    # Total = 9.00 − 0.90 + 5.00 + 1.71 − 0.17 + 0.95 = 15.59
+    # Lines in natural-key order: discount/…, renewal/…, setup/…
+    assert [str(line.amount.amount) for line in lines] == ["-0.90", "9.00", "5.00"]
+    assert invoice.total == to_money("15.59", "EUR")
+
+
+def test_paying_the_first_invoice_activates_and_renews_from_the_order_day(uow):
+    shop(uow)
+    placed = place_order(uow, order(HOSTING), BillingSettings(), ports())
+    (invoice,) = placed.invoices  # 9.00 + 5.00 setup = 14.00 EUR
+    paid = pay_invoice(uow, PayInvoices(Payment("p1", "c1", AT, invoice.total), date(2026, 3, 11)))
+    (service,) = paid.services
+    # Period [10 Mar, 10 Apr) paid: pending → active, next due 10 Apr.
+    assert (service.status, service.next_due_date) == (ServiceStatus.ACTIVE, date(2026, 4, 10))
+
+
+def test_a_promotion_discounts_the_first_invoice_and_counts_a_use(uow):
+    shop(uow)
+    promo = Promotion("SPRING", PercentOff("50"), max_uses=10, uses=3)
+    outcome = place_order(uow, order(HOSTING, promotion=promo), BillingSettings(), ports())
+    # 9.00 − 50 % = 4.50, + 5.00 setup = 9.50
+    assert outcome.invoices[0].total == to_money("9.50", "EUR")
+    assert outcome.promotion.uses == 4
+
+
+def test_a_used_up_promotion_is_refused_and_nothing_is_stored(uow):
+    shop(uow)
+    before = snapshot(uow)
+    promo = Promotion("GONE", PercentOff("50"), max_uses=1, uses=1)
+    with pytest.raises(ValidationError):
+        place_order(uow, order(HOSTING, promotion=promo), BillingSettings(), ports())
+    assert snapshot(uow) == before
+
+
+def test_a_plan_of_another_product_or_a_missing_price_is_refused(uow):
+    shop(uow)
+    before = snapshot(uow)
+    with pytest.raises(ValidationError):
+        place_order(uow, order(OrderLine("domain", "basic", MONTHLY)), BillingSettings(), ports())
+    with pytest.raises(Exception, match="no EUR price"):
+        place_order(uow, order(OrderLine("domain", "com", ANNUALLY)), BillingSettings(), ports())
+    assert snapshot(uow) == before
+
+
+def test_an_order_awaiting_approval_gets_services_on_approval(uow):
+    from hostbill_core.fraud import ApprovalPolicy
+
+    shop(uow)
+    policy = ApprovalPolicy(default_required=True)
+    placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
+    assert placed.order.status is OrderStatus.AWAITING_APPROVAL
+    assert placed.services == ()
+    assert len(placed.invoices) == 1
+    staff = StaffAction("eve", AT)
+    approved = review_order(
+        uow, ReviewOrder("o1", ReviewDecision.APPROVE, staff), BillingSettings(), approval=policy
+    )
+    assert approved.order.status is OrderStatus.ACTIVE
+    assert [s.status for s in approved.services] == [ServiceStatus.PENDING]
+    with pytest.raises(InvalidTransitionError):
+        review_order(uow, ReviewOrder("o1", ReviewDecision.CANCEL, staff), BillingSettings())
+
+
+def test_a_cancelled_order_loses_its_unpaid_first_invoice(uow):
+    from hostbill_core.fraud import ApprovalPolicy
+
+    shop(uow)
+    policy = ApprovalPolicy(default_required=True)
+    placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
+    staff = StaffAction("eve", AT, "customer changed their mind")
+    review_order(uow, ReviewOrder("o1", ReviewDecision.CANCEL, staff), BillingSettings())
+    with uow() as work:
+        invoice = work.invoices.get(placed.invoices[0].invoice_id)
+        assert invoice.status is InvoiceStatus.CANCELLED
+        assert work.services.list() == ()
+
+
+def test_a_held_order_paid_before_approval_starts_active_on_approval(uow):
+    from hostbill_core.fraud import ApprovalPolicy
+
+    shop(uow)
+    policy = ApprovalPolicy(default_required=True)
+    placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
+    (invoice,) = placed.invoices
+    paid = pay_invoice(uow, PayInvoices(Payment("p1", "c1", AT, invoice.total), date(2026, 3, 10)))
+    assert paid.services == ()  # no service yet: the order waits for approval
+    staff = StaffAction("eve", AT)
+    approved = review_order(
+        uow, ReviewOrder("o1", ReviewDecision.APPROVE, staff), BillingSettings()
+    )
+    (service,) = approved.services
+    # The first period [10 Mar, 10 Apr) was paid: active, next due 10 Apr.
+    assert (service.status, service.next_due_date) == (ServiceStatus.ACTIVE, date(2026, 4, 10))
