@@ -342,32 +342,44 @@ class _SqlRepository(Generic[T]):
 
 
 class _SqlNumbers:
-    """Invoice-number counters: one row per series, locked for the rest of the transaction."""
+    """Invoice-number counters: one row per series, locked for the rest of the transaction.
+
+    A series' row is created (at 0) before it is ever locked: on a server database by a
+    short transaction of its own, because locking a row that does not exist takes a gap lock
+    in MySQL/InnoDB, and two workers holding one each would deadlock on their inserts. On
+    SQLite the unit of work already holds the only write lock, so the row is created inside it.
+    """
 
     def __init__(self, session: _Session) -> None:
         self._session = session
 
-    def _locked_value(self, series: str) -> int | None:
-        query = sa.select(_counters.c.value).where(_counters.c.series == series).with_for_update()
-        found = self._session.conn.execute(query).scalar()
+    def _value(self, series: str, *, lock: bool) -> int | None:
+        query = sa.select(_counters.c.value).where(_counters.c.series == series)
+        found = self._session.conn.execute(query.with_for_update() if lock else query).scalar()
         return None if found is None else int(found)
 
+    def _create(self, series: str) -> None:
+        engine = self._session.engine
+        try:
+            if engine.dialect.name == "sqlite":
+                with self._session.conn.begin_nested() as nested:
+                    nested.connection.execute(sa.insert(_counters).values(series=series, value=0))
+            else:
+                with engine.begin() as own:
+                    own.execute(sa.insert(_counters).values(series=series, value=0))
+        except IntegrityError:
+            pass  # another worker created it first
+
     def peek(self, series: str) -> int:
-        """The number next() would give (locks the series' row until the transaction ends)."""
-        return (self._locked_value(series) or 0) + 1
+        """The number next() would give (reads without locking)."""
+        return (self._value(series, lock=False) or 0) + 1
 
     def next(self, series: str) -> int:
         """Take the next number of the series."""
-        conn = self._session.conn
-        current = self._locked_value(series)
-        if current is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(sa.insert(_counters).values(series=series, value=0))
-            except IntegrityError:
-                pass  # another worker created the row first; lock it below
-            current = self._locked_value(series) or 0
-        conn.execute(
+        if self._value(series, lock=False) is None:
+            self._create(series)
+        current = self._value(series, lock=True) or 0
+        self._session.conn.execute(
             sa.update(_counters).where(_counters.c.series == series).values(value=current + 1)
         )
         return current + 1
