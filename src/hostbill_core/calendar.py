@@ -41,6 +41,7 @@ __all__ = [
     "days_in_month",
     "due_date",
     "next_due_date",
+    "require_date",
 ]
 
 
@@ -161,8 +162,12 @@ BIENNIALLY = BillingCycle.BIENNIALLY = BillingCycle.years(2)
 TRIENNIALLY = BillingCycle.TRIENNIALLY = BillingCycle.years(3)
 
 
-def _require_date(field: str, value: object) -> None:
-    # datetime is a subclass of date: a datetime where a calendar date belongs is refused.
+def require_date(field: str, value: object) -> None:
+    """Refuse anything but a calendar date, naming ``field`` (a datetime is refused too).
+
+    Raises:
+        ValidationError: ``value`` is not a ``datetime.date``, or is a ``datetime``.
+    """
     if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError(field, value, "a calendar date (datetime.date) is required")
 
@@ -185,8 +190,8 @@ class Period:
     end: date
 
     def __attrs_post_init__(self) -> None:
-        _require_date("start", self.start)
-        _require_date("end", self.end)
+        require_date("start", self.start)
+        require_date("end", self.end)
         if self.end <= self.start:
             raise ValidationError(
                 "end", self.end, f"a period ends after it starts ({self.start.isoformat()})"

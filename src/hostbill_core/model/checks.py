@@ -6,12 +6,13 @@ They are attrs validators (``(instance, attribute, value)``) or small predicates
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
 from moneyed import Money
 
+from hostbill_core.calendar import require_date
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import currency_code
 
@@ -43,8 +44,7 @@ def code(value: object) -> str:
 
 def calendar_date(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """A calendar date is a ``datetime.date`` and not a ``datetime``."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(attribute.name, value, "a calendar date (datetime.date) is required")
+    require_date(attribute.name, value)
 
 
 def optional_calendar_date(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from moneyed import Money
 
-from hostbill_core.errors import ValidationError
+from hostbill_core.calendar import require_date
 
-
-def require_date(field: str, value: object) -> None:
-    """Refuse anything but a calendar date (a datetime is refused too: it is a date subclass)."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(field, value, "a calendar date (datetime.date) is required")
+__all__ = ["require_date", "show_money"]
 
 
 def show_money(money: Money) -> str:
