@@ -7,17 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hostbill_core.errors import ConfigurationError, ValidationError
+from hostbill_core.invoicing.drafts import new_draft, new_drafts
 from hostbill_core.invoicing.grouping import (
     GroupingPolicy,
     GroupKey,
     InvoiceDraft,
     _keyed_drafts,
-    _new_draft,
-    _plain_drafts,
     group_items,
 )
 from hostbill_core.invoicing.groups import GroupLayout
 from hostbill_core.invoicing.items import BillableItem
+from hostbill_core.invoicing.plain import by_client, plain_drafts
 from hostbill_core.model import InvoiceStatus, ServiceGroup, ServiceGroupId
 from hostbill_core.money import sum_money, to_minor, to_money
 
@@ -242,9 +242,9 @@ def test_the_lean_path_gives_the_drafts_of_the_keyed_path(
     expected = _keyed_drafts(batch, policy, GroupLayout.of(HIDDEN))
     assert list(group_items(batch, policy, HIDDEN).drafts) == expected
     by_due_date = GroupKey.DUE_DATE in policy.keys
-    assert _plain_drafts(batch, by_due_date) == expected
+    assert plain_drafts(by_client(batch)[0], by_due_date) == expected
     # not only equal: the same item objects in the same places
-    plain = [[id(i) for i in d.items] for d in _plain_drafts(batch, by_due_date)]
+    plain = [[id(i) for i in d.items] for d in plain_drafts(by_client(batch)[0], by_due_date)]
     assert plain == [[id(i) for i in d.items] for d in expected]
 
 
@@ -274,7 +274,7 @@ def test_a_draft_built_by_its_slots_is_indistinguishable(
     titles: tuple[tuple[ServiceGroupId, str], ...],
 ) -> None:
     lines = (item("a", service="c1-s2", group="g-c1"), item("b", "2.50"))
-    fast, slow = _new_draft(lines, titles), InvoiceDraft(lines, titles)
+    fast, slow = new_draft(lines, titles), InvoiceDraft(lines, titles)
     assert type(fast) is InvoiceDraft
     assert fast == slow
     assert hash(fast) == hash(slow)
@@ -286,3 +286,36 @@ def test_a_draft_built_by_its_slots_is_indistinguishable(
     assert attrs.evolve(fast, titles=()) == attrs.evolve(slow, titles=())
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         fast.items = ()  # type: ignore[misc]
+
+
+def test_drafts_built_slot_by_slot_across_a_run_equal_built_ones() -> None:
+    runs = [(item("a", "1.10", tax="0.22"),), (item("b", "2.00"), item("c", "0.50"))]
+    # 1.10 + 0.22 = 1.32 → 132; 2.00 + 0.50 = 2.50 → 250
+    fast = new_drafts(runs, [132, 250])
+    slow = [InvoiceDraft(run) for run in runs]
+    assert fast == slow
+    assert [d.minor_total for d in fast] == [d.minor_total for d in slow] == [132, 250]
+    assert [repr(d) for d in fast] == [repr(d) for d in slow]
+
+
+def test_a_draft_total_is_its_items_minor_units_as_money() -> None:
+    # 1,980 + 198 tax and 330 + 33 tax: 2,541 JPY, whole yen
+    (draft,) = group_items(
+        [item("a", "1980", currency="JPY", tax="198"), item("b", "330", currency="JPY", tax="33")]
+    ).drafts
+    assert draft.minor_total == 2541
+    assert draft.total == to_money("2541", "JPY")
+    assert repr(draft.total) == "Money('2541', 'JPY')"
+
+
+def test_the_lean_path_refuses_one_key_for_two_clients() -> None:
+    with pytest.raises(ValidationError) as caught:
+        group_items([item("a"), item("b", client="c2"), item("a", client="c3")])
+    assert caught.value.field == "items[2].key"
+
+
+def test_the_lean_path_notes_whether_an_item_names_a_group() -> None:
+    assert by_client([item("a"), item("b", client="c2")])[1] is False
+    buckets, grouped = by_client([item("a"), item("b", service="s1", group="g-web")])
+    assert grouped is True
+    assert [i.key for i in buckets["c1"]] == ["a", "b"]

@@ -99,3 +99,22 @@ def test_take_due_splits_on_the_date_inclusive() -> None:
     assert [i.key for i in taken.due] == ["a"]
     assert [i.key for i in taken.queue.items] == ["b"]
     assert queue.keys == {"a", "b"}
+
+
+def test_an_item_knows_its_total_in_minor_units_and_keeps_it_through_evolve() -> None:
+    from datetime import date
+
+    import attrs
+
+    from hostbill_core.invoicing.items import BillableItem
+    from hostbill_core.model import LineKind, TaxAmount
+    from hostbill_core.money import to_money
+
+    tax = (TaxAmount("VAT", "0.21", to_money("2.10", "EUR")),)
+    one = BillableItem(
+        "c1", "EUR", date(2026, 3, 1), "Web", to_money("10.00", "EUR"), LineKind.MANUAL, "k",
+        taxes=tax,
+    )  # fmt: skip
+    assert one.minor_total == 1210  # 10.00 + 2.10 = 12.10 EUR
+    assert attrs.evolve(one, amount=to_money("-1.00", "EUR")).minor_total == 110  # -1.00 + 2.10
+    assert "minor_total" not in repr(one)

@@ -25,22 +25,19 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from datetime import date
-from functools import cached_property
-from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any
 
 import attrs
-from moneyed import Money
 
-from hostbill_core.errors import ConfigurationError, ValidationError
-from hostbill_core.invoicing.groups import GroupLayout, InvoiceSection, sections
+from hostbill_core.errors import ConfigurationError
+from hostbill_core.invoicing.drafts import InvoiceDraft, new_draft
+from hostbill_core.invoicing.groups import GroupLayout
 from hostbill_core.invoicing.items import BillableItem
-from hostbill_core.model.ids import ClientId, ContactId, InvoiceId, ServiceGroupId
-from hostbill_core.model.invoices import ClientSnapshot, Invoice, InvoiceLine, LineKind
+from hostbill_core.invoicing.plain import by_client, check_keys, plain_drafts
+from hostbill_core.model.ids import ServiceGroupId
+from hostbill_core.model.invoices import LineKind
 from hostbill_core.model.services import ServiceGroup
-from hostbill_core.money import sum_money
 
 __all__ = [
     "BillableItem",
@@ -72,13 +69,12 @@ _FIELDS = {
 }
 _OPTIONAL = frozenset({GroupKey.BILLING_CONTACT, GroupKey.SERVICE_GROUP, GroupKey.SERVICE})
 _ORDER = tuple(GroupKey)
-_CLIENT_ID = attrgetter("client_id")
 _GROUP_ID = attrgetter("group_id")
-_CURRENCY = attrgetter("currency")
-_CURRENCY_AND_DUE_DATE = attrgetter("currency", "due_date")
-_PLAIN_LINE_ORDER = attrgetter("currency", "due_date", "key")
 _FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
+_MINOR_TOTAL = attrgetter("minor_total")
+_KEY = attrgetter("key")
+_DUE_DATE = attrgetter("due_date")
+_CURRENCY = attrgetter("currency")
 _new = object.__new__
 
 
@@ -144,84 +140,6 @@ class GroupingPolicy:
 
 
 @attrs.frozen
-class InvoiceDraft:
-    """The items of one future invoice, in line order (built by :func:`group_items`).
-
-    Attributes:
-        items: the items (one or more, one client and currency), in invoice line order,
-            which starts with the earliest due date.
-        titles: (group id, name) of every shown service group on the draft.
-    """
-
-    items: tuple[BillableItem, ...]
-    titles: tuple[tuple[ServiceGroupId, str], ...] = ()
-
-    @property
-    def client_id(self) -> ClientId:
-        """The client billed."""
-        return self.items[0].client_id
-
-    @property
-    def currency(self) -> str:
-        """The currency of every item."""
-        return self.items[0].currency
-
-    @property
-    def due_date(self) -> date:
-        """The earliest due date of the items: the invoice's due date."""
-        return self.items[0].due_date
-
-    @cached_property
-    def lines(self) -> tuple[InvoiceLine, ...]:
-        """The invoice lines; lines of hidden groups carry no group."""
-        shown = dict(self.titles)
-        return tuple(item.to_line(grouped=item.group_id in shown) for item in self.items)
-
-    @property
-    def sections(self) -> tuple[InvoiceSection, ...]:
-        """The lines cut into ungrouped runs and runs under a shown group's name."""
-        return sections(self.lines, dict(self.titles), [i.due_date for i in self.items])
-
-    @property
-    def total(self) -> Money:
-        """The exact sum of the items' totals (net plus taxes)."""
-        return sum_money((item.total for item in self.items), self.currency)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The natural keys of the items, in line order."""
-        return tuple(item.key for item in self.items)
-
-    @property
-    def billing_contact_id(self) -> ContactId | None:
-        """The billing contact all items share, or None when they share none."""
-        contacts = {item.billing_contact_id for item in self.items}
-        return contacts.pop() if len(contacts) == 1 else None
-
-    @property
-    def explanation(self) -> str:
-        """The draft in words."""
-        return (
-            f"{len(self.items)} item(s) of client {self.client_id} due from "
-            f"{self.due_date.isoformat()}, total {self.currency} {self.total.amount}"
-        )
-
-    def to_invoice(
-        self, invoice_id: InvoiceId, client: ClientSnapshot | None = None, notes: str = ""
-    ) -> Invoice:
-        """Return the draft as an :class:`Invoice` in status DRAFT (not yet numbered)."""
-        return Invoice(
-            id=invoice_id,
-            client_id=self.client_id,
-            currency=self.currency,
-            due_date=self.due_date,
-            lines=self.lines,
-            client=client,
-            notes=notes,
-        )
-
-
-@attrs.frozen
 class GroupingResult:
     """The drafts, ordered by client, currency, due date and the other keys."""
 
@@ -256,38 +174,17 @@ def group_items(
     """
     policy = policy or GroupingPolicy()
     batch = items if isinstance(items, list | tuple) else list(items)
-    _check_unique(batch)
+    plain = not (policy.merge_within_days or _OPTIONAL.intersection(policy.keys))
+    buckets, grouped = by_client(batch) if plain else ({}, check_keys(batch))
     layout = GroupLayout.of(groups)
-    if any(map(_GROUP_ID, batch)):
+    if grouped:
         for index, item in enumerate(batch):
             layout.check(index, item)
-    if layout.shown or policy.merge_within_days or _OPTIONAL.intersection(policy.keys):
-        drafts = _keyed_drafts(batch, policy, layout)
+    if plain and not layout.shown:
+        drafts = plain_drafts(buckets, GroupKey.DUE_DATE in policy.keys)
     else:
-        drafts = _plain_drafts(batch, GroupKey.DUE_DATE in policy.keys)
+        drafts = _keyed_drafts(batch, policy, layout)
     return GroupingResult(tuple(drafts), policy)
-
-
-def _plain_drafts(batch: Sequence[BillableItem], by_due_date: bool) -> list[InvoiceDraft]:
-    """Drafts split by client, currency and (``by_due_date``) due date: the common case.
-
-    The items are bucketed by client alone; each client's items are sorted once by (currency,
-    due date, natural key), which is the draft order and the line order together, and cut
-    into runs of one currency (and due date). Same drafts as :func:`_keyed_drafts` gives.
-    """
-    split = _CURRENCY_AND_DUE_DATE if by_due_date else _CURRENCY
-    by_client: defaultdict[ClientId, list[BillableItem]] = defaultdict(list)
-    for client_id, item in zip(map(_CLIENT_ID, batch), batch, strict=True):
-        by_client[client_id].append(item)
-    drafts: list[InvoiceDraft] = []
-    one, many = drafts.append, drafts.extend
-    for _client_id, run in sorted(by_client.items(), key=_FIRST):
-        if len(run) == 1:
-            one(_new_draft((run[0],)))
-        else:
-            run.sort(key=_PLAIN_LINE_ORDER)
-            many(map(_new_draft, map(tuple, map(_SECOND, groupby(run, split)))))
-    return drafts
 
 
 def _keyed_drafts(
@@ -313,17 +210,6 @@ def _line_order(policy: GroupingPolicy, layout: GroupLayout) -> Callable[[Billab
     if GroupKey.DUE_DATE in policy.keys and not policy.merge_within_days:
         return attrgetter("key")  # one due date per bucket: the natural key orders the lines
     return attrgetter("due_date", "key")
-
-
-def _check_unique(batch: Sequence[BillableItem]) -> None:
-    keys = set(map(attrgetter("key"), batch))
-    if len(keys) == len(batch):
-        return
-    seen: set[str] = set()
-    for index, item in enumerate(batch):
-        if item.key in seen:
-            raise ValidationError(f"items[{index}].key", item.key, "an item is invoiced once")
-        seen.add(item.key)
 
 
 def _bucket_key(policy: GroupingPolicy) -> Callable[[BillableItem], Hashable]:
@@ -355,24 +241,4 @@ def _draft(run: list[BillableItem], layout: GroupLayout) -> InvoiceDraft:
     if layout.shown:
         present = {i.group_id for i in run if i.group_id is not None and layout.shows(i.group_id)}
         titles = tuple(sorted((g, layout.shown[g].name) for g in present))
-    return _new_draft(tuple(run), titles)
-
-
-def _new_draft(
-    items: tuple[BillableItem, ...], titles: tuple[tuple[ServiceGroupId, str], ...] = ()
-) -> InvoiceDraft:
-    """``InvoiceDraft(items, titles)`` without the generated ``__init__``'s per-call set-up.
-
-    InvoiceDraft has no validator or converter, so filling its two slots directly builds an
-    equal, indistinguishable instance (the tests compare the two); it matters when a run
-    makes one draft per few items.
-    """
-    draft: InvoiceDraft = _new(InvoiceDraft)
-    _set_items(draft, items)
-    _set_titles(draft, titles)
-    return draft
-
-
-# The slots' own setters (frozen attrs classes refuse ordinary attribute assignment).
-_set_items = InvoiceDraft.__dict__["items"].__set__
-_set_titles = InvoiceDraft.__dict__["titles"].__set__
+    return new_draft(tuple(run), titles)

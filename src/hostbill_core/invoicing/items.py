@@ -70,9 +70,9 @@ def natural_key(kind: LineKind, subject: str, period: Period | None = None) -> s
     return key
 
 
-def _rounded(field: str, money: Money) -> None:
+def _rounded(field: str, money: Money) -> int:
     try:
-        to_minor(money)
+        return to_minor(money)
     except ValidationError:
         raise ValidationError(
             field, money, f"round it to the minor unit of {money.currency.code} first"
@@ -103,6 +103,8 @@ class BillableItem:
         taxes: the taxes on ``amount``, each already rounded (pricing engine).
         explanation: how the amount was derived, in words.
         billing_contact_id: the contact the invoice goes to, when not the client.
+        minor_total: :attr:`total` as a whole number of minor units (derived, not an
+            argument; grouping sums it instead of Money values).
 
     Raises:
         ValidationError: an amount or tax finer than the minor unit, an empty key.
@@ -122,13 +124,15 @@ class BillableItem:
     taxes: tuple[TaxAmount, ...] = ()
     explanation: str = ""
     billing_contact_id: ContactId | None = None
+    minor_total: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_currency("amount", self.amount, self.currency)
-        _rounded("amount", self.amount)
+        units = _rounded("amount", self.amount)
         for i, tax in enumerate(self.taxes):
             check_currency(f"taxes[{i}]", tax.amount, self.currency)
-            _rounded(f"taxes[{i}]", tax.amount)
+            units += _rounded(f"taxes[{i}]", tax.amount)
+        object.__setattr__(self, "minor_total", units)
 
     @property
     def total(self) -> Money:
