@@ -38,6 +38,8 @@ MODELS = st.one_of(
     strategies.invitations(),
     strategies.storefront_users(),
     strategies.billing_states(),
+    strategies.refunds(),
+    strategies.queued_items(),
 )
 
 

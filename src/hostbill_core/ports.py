@@ -46,6 +46,8 @@ from hostbill_core.model import (
     ServiceGroup,
     StorefrontUser,
 )
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund
 from hostbill_core.money import ExchangeRate
 
 __all__ = [
@@ -228,6 +230,16 @@ class UnitOfWork(Protocol):
     @property
     def billing_states(self) -> Repository[BillingState]:
         """What the billing run remembers per client (events done, lockout, scheduled changes)."""
+        ...
+
+    @property
+    def refunds(self) -> Repository[Refund]:
+        """The refund records (one per refund of a payment, dated)."""
+        ...
+
+    @property
+    def queued_items(self) -> Repository[QueuedItem]:
+        """The items queued for clients' next invoices (natural key: the item's key)."""
         ...
 
     @property

@@ -5,11 +5,11 @@ import attrs
 from hostbill_core.calendar import Period
 from hostbill_core.invoicing.statements import (
     EntryKind,
-    Refund,
     StatementRequest,
     account_statement,
 )
 from hostbill_core.model import CreditEntry, CreditReason, InvoiceStatus, Payment
+from hostbill_core.model.refunds import Refund, RefundDestination
 from hostbill_core.money import to_money
 
 from .factories import invoice, usd
@@ -48,7 +48,7 @@ def test_running_balance_over_invoices_payments_credit_and_refunds() -> None:
             ),
             CreditEntry("e2", "c1", at(5), usd("5.00"), CreditReason.MANUAL_ADJUST, "ann"),
         ),
-        refunds=(Refund("p1", at(9), usd("15.00")),),
+        refunds=(Refund("r1", "c1", "p1", usd("15.00"), at(9)),),
     )
     statement = account_statement(request)
     assert statement.opening == usd("40.00")
@@ -77,11 +77,26 @@ def test_an_invoice_refunded_to_credit_leaves_the_client_in_credit() -> None:
         invoices=(issued("i1", "30.00", 2, status=InvoiceStatus.REFUNDED),),
         payments=(Payment("p1", "c1", at(2), usd("30.00")),),
         credit_entries=(CreditEntry("e1", "c1", at(4), usd("30.00"), CreditReason.REFUND, "ann"),),
-        refunds=(Refund("p1", at(4), usd("30.00"), invoice_id="i1", to_credit=True),),
+        refunds=(
+            Refund(
+                "r1",
+                "c1",
+                "p1",
+                usd("30.00"),
+                at(4),
+                RefundDestination.CREDIT,
+                "i1",
+                True,
+                reason="order cancelled",
+            ),
+        ),
     )
     statement = account_statement(request)
     assert statement.closing == usd("-30.00")
-    assert statement.lines[2].description == "refund of invoice i1 30.00 to credit"
+    assert statement.lines[2].description == (
+        "refund of invoice i1 30.00 to credit (order cancelled)"
+    )
+    assert statement.lines[2].reference == "r1"
 
 
 def test_an_invoice_refunded_to_the_card_nets_to_zero() -> None:
@@ -91,7 +106,9 @@ def test_an_invoice_refunded_to_the_card_nets_to_zero() -> None:
         MARCH,
         invoices=(issued("i1", "30.00", 2, status=InvoiceStatus.REFUNDED),),
         payments=(Payment("p1", "c1", at(2), usd("30.00")),),
-        refunds=(Refund("p1", at(4), usd("30.00"), invoice_id="i1"),),
+        refunds=(
+            Refund("r1", "c1", "p1", usd("30.00"), at(4), invoice_id="i1", reverses_invoice=True),
+        ),
     )
     assert account_statement(request).closing == usd("0.00")
 
@@ -106,7 +123,27 @@ def test_other_currencies_are_left_out() -> None:
         credit_entries=(
             CreditEntry("e", "c1", at(2), to_money("5", "EUR"), CreditReason.MANUAL_ADJUST, "a"),
         ),
-        refunds=(Refund("p1", at(4), to_money("5", "EUR")),),
+        refunds=(Refund("r1", "c1", "p1", to_money("5", "EUR"), at(4)),),
     )
     statement = account_statement(request)
     assert (statement.lines, statement.closing) == ((), usd("0"))
+
+
+def test_a_part_payment_refunded_off_an_unpaid_invoice_brings_the_debt_back() -> None:
+    # Invoice 30.00 (+30), part payment 10.00 (-10) → 20.00; the 10.00 refunded to the card
+    # without reversing the invoice (+10) → 30.00 owed again; refunded to credit instead it
+    # would be 0 (the client holds the 10.00 as credit).
+    request = StatementRequest(
+        "c1",
+        "USD",
+        MARCH,
+        invoices=(issued("i1", "30.00", 2),),
+        payments=(Payment("p1", "c1", at(3), usd("10.00")),),
+        refunds=(Refund("r1", "c1", "p1", usd("10.00"), at(4), invoice_id="i1"),),
+    )
+    assert account_statement(request).closing == usd("30.00")
+    to_credit = attrs.evolve(
+        request,
+        refunds=(attrs.evolve(request.refunds[0], destination=RefundDestination.CREDIT),),
+    )
+    assert [line.amount for line in account_statement(to_credit).lines][-1] == usd("0")

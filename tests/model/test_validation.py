@@ -240,3 +240,24 @@ def test_tax_rate_is_an_exact_decimal() -> None:
     assert TaxAmount("VAT", "0.19", eur("1.90")).rate == Decimal("0.19")
     with pytest.raises(ValidationError):
         TaxAmount("VAT", 0.19, eur("1.90"))
+
+
+def test_an_invoice_with_nothing_refunded_may_change_currency_by_evolve() -> None:
+    from datetime import date
+
+    import attrs
+
+    from hostbill_core.errors import CurrencyMismatchError
+    from hostbill_core.model import Invoice
+    from hostbill_core.money import to_money
+
+    invoice = Invoice("i1", "c1", "USD", date(2026, 3, 1))
+    eur = to_money("0", "EUR")
+    # as a currency change restates the amounts it knows, leaving amount_refunded alone
+    moved = attrs.evolve(invoice, currency="EUR", credit_applied=eur, amount_paid=eur)
+    assert moved.amount_refunded == to_money("0", "EUR")
+    with pytest.raises(CurrencyMismatchError):
+        Invoice(
+            "i1", "c1", "EUR", date(2026, 3, 1),
+            amount_paid=to_money("1", "EUR"), amount_refunded=to_money("1", "USD"),
+        )  # fmt: skip

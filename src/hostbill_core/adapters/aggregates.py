@@ -29,6 +29,8 @@ from hostbill_core.model import (
     ServiceGroup,
     StorefrontUser,
 )
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund
 
 __all__ = ["KINDS", "AggregateKind", "id_version"]
 
@@ -131,4 +133,13 @@ KINDS: dict[str, AggregateKind] = {
     "invitations": AggregateKind("invitation", Invitation, client_id=_client),
     "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
     "billing_states": AggregateKind("billing_state", BillingState, client_id=_client),
+    "refunds": AggregateKind("refund", Refund, client_id=_client, amount=lambda r: r.amount),
+    "queued_items": AggregateKind(
+        "queued_item",
+        QueuedItem,
+        client_id=_client,
+        due=lambda q: q.due_date,
+        keys=lambda q: (q.key,),
+        amount=lambda q: q.amount,
+    ),
 }

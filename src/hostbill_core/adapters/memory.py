@@ -45,6 +45,8 @@ from hostbill_core.model import (
     ServiceGroup,
     StorefrontUser,
 )
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -294,6 +296,8 @@ class MemoryUnitOfWork:
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
     billing_states: _MemoryRepository[BillingState]
+    refunds: _MemoryRepository[Refund]
+    queued_items: _MemoryRepository[QueuedItem]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

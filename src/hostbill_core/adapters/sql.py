@@ -55,6 +55,8 @@ from hostbill_core.model import (
     ServiceGroup,
     StorefrontUser,
 )
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund
 from hostbill_core.serialization import HostbillConverter, make_converter
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "SqlUnitOfWork"]
@@ -402,6 +404,8 @@ class SqlUnitOfWork:
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
     billing_states: _SqlRepository[BillingState]
+    refunds: _SqlRepository[Refund]
+    queued_items: _SqlRepository[QueuedItem]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

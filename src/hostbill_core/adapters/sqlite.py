@@ -59,6 +59,8 @@ from hostbill_core.model import (
     ServiceGroup,
     StorefrontUser,
 )
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund
 from hostbill_core.serialization import HostbillConverter, make_converter
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "SqliteUnitOfWork"]
@@ -365,6 +367,8 @@ class SqliteUnitOfWork:
     invitations: _SqliteRepository[Invitation]
     storefront_users: _SqliteRepository[StorefrontUser]
     billing_states: _SqliteRepository[BillingState]
+    refunds: _SqliteRepository[Refund]
+    queued_items: _SqliteRepository[QueuedItem]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter

@@ -230,8 +230,12 @@ def _paid(invoice: Invoice, on: date, numbering: Numbering) -> Invoice:
     return attrs.evolve(invoice, status=_S.PAID, paid_on=on, number=number)
 
 
-def cancel(invoice: Invoice) -> InvoiceChange:
+def cancel(invoice: Invoice, on: date | None = None) -> InvoiceChange:
     """Cancel a draft or an unpaid invoice that holds no payment and no credit.
+
+    Args:
+        invoice: the invoice.
+        on: the day it is cancelled, kept as ``cancelled_on`` (None leaves it undated).
 
     Raises:
         InvalidTransitionError: the invoice is paid, refunded or already cancelled.
@@ -243,7 +247,8 @@ def cancel(invoice: Invoice) -> InvoiceChange:
         raise ValidationError(
             "invoice", invoice.id, f"{held.amount} {invoice.currency} was paid on it: refund first"
         )
-    return InvoiceChange(attrs.evolve(invoice, status=_S.CANCELLED), "cancelled, nothing paid")
+    text = "cancelled" + (f" on {on.isoformat()}" if on else "") + ", nothing paid"
+    return InvoiceChange(attrs.evolve(invoice, status=_S.CANCELLED, cancelled_on=on), text)
 
 
 def send_to_collections(invoice: Invoice, on: date) -> InvoiceChange:
@@ -261,8 +266,12 @@ def send_to_collections(invoice: Invoice, on: date) -> InvoiceChange:
     return InvoiceChange(attrs.evolve(invoice, status=_S.COLLECTIONS), text)
 
 
-def refund(invoice: Invoice) -> InvoiceChange:
-    """Mark a paid invoice refunded (the money goes back through a payment refund or credit).
+def refund(invoice: Invoice, on: date | None = None) -> InvoiceChange:
+    """Mark a paid invoice refunded (:mod:`.refunds` does so when its payments are refunded).
+
+    Args:
+        invoice: the invoice.
+        on: the day of the refund, kept as ``refunded_on`` (None leaves it undated).
 
     Raises:
         InvalidTransitionError: the invoice is not paid.
@@ -270,4 +279,4 @@ def refund(invoice: Invoice) -> InvoiceChange:
     _move(invoice, _S.REFUNDED)
     paid = invoice.amount_paid + invoice.credit_applied
     text = f"refunded: {paid.amount} {invoice.currency} of payments and credit returned"
-    return InvoiceChange(attrs.evolve(invoice, status=_S.REFUNDED), text)
+    return InvoiceChange(attrs.evolve(invoice, status=_S.REFUNDED, refunded_on=on), text)

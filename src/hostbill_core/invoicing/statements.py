@@ -10,12 +10,17 @@ invoice issued (not a draft)                + its total, on its issue date
 invoice cancelled                           listed on its issue date, effect 0
 payment received                            − amount received (fees are the business's)
 refund to the client's card or gateway      + amount (money went back)
-refund of an invoice (``invoice_id``)       − amount (the invoice is reversed)
+refund that reverses a paid invoice         − amount (the invoice is reversed by it)
 credit: manual adjust, affiliate            − amount (credit given without money)
 commission, currency change
 credit: added with a payment, overpayment,  listed, effect 0: it mirrors a payment,
 applied to an invoice, refund               an invoice or a refund already counted
 ==========================================  =========================================
+
+Refunds are the :class:`~hostbill_core.model.Refund` records the refund engine writes
+(:mod:`.refunds`): a refund to the gateway of a paid invoice nets to 0 (money back, invoice
+reversed), to credit it is − amount (the client now holds it as credit); a part payment
+refunded off an unpaid invoice is + amount to the gateway (the debt is back), 0 to credit.
 
 Within a day movements are listed invoices first, then payments, refunds and credit, each
 by reference. The range is half-open ``[start, end)``; everything before it is summed into the
@@ -26,16 +31,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 import attrs
 from moneyed import Money
 
 from hostbill_core.calendar import Period
-from hostbill_core.model.checks import aware_instant
-from hostbill_core.model.ids import ClientId, InvoiceId, PaymentId
+from hostbill_core.model.ids import ClientId
 from hostbill_core.model.invoices import Invoice, InvoiceStatus
 from hostbill_core.model.ledger import CreditEntry, CreditReason, Payment
+from hostbill_core.model.refunds import Refund
 from hostbill_core.money import zero
 
 __all__ = [
@@ -64,23 +69,6 @@ _GIVEN = frozenset(
 
 
 @attrs.frozen
-class Refund:
-    """Money given back on a payment: to the client's card or gateway, or to credit.
-
-    Attributes:
-        invoice_id: the invoice it reverses, if it refunds one (None: credit paid out).
-        to_credit: True when the money stays with us as credit (a ``REFUND`` credit entry
-            records it) rather than going back to the client.
-    """
-
-    payment_id: PaymentId
-    at: datetime = attrs.field(validator=aware_instant)
-    amount: Money
-    invoice_id: InvoiceId | None = None
-    to_credit: bool = False
-
-
-@attrs.frozen
 class StatementLine:
     """One movement: its date, kind, reference, words, effect and the balance after it."""
 
@@ -97,6 +85,7 @@ class StatementRequest:
     """A client's movements in one currency and the half-open range to state.
 
     Movements in another currency are left out (a statement has one currency).
+    ``refunds`` are the client's refund records (``uow.refunds.list(client_id=…)``).
     """
 
     client_id: ClientId
@@ -152,12 +141,13 @@ def _refund(refund: Refund, code: str) -> _Movement:
     effect = zero(code)
     if not refund.to_credit:
         effect += refund.amount
-    if refund.invoice_id is not None:
+    if refund.reverses_invoice:
         effect -= refund.amount
     where = "to credit" if refund.to_credit else "to the client"
     what = f" of invoice {refund.invoice_id}" if refund.invoice_id else ""
-    text = f"refund{what} {refund.amount.amount} {where}"
-    return (refund.at.date(), 2, refund.payment_id, EntryKind.REFUND, text, effect)
+    why = f" ({refund.reason})" if refund.reason else ""
+    text = f"refund{what} {refund.amount.amount} {where}{why}"
+    return (refund.at.date(), 2, refund.id, EntryKind.REFUND, text, effect)
 
 
 def account_statement(request: StatementRequest) -> Statement:

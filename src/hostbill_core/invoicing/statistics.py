@@ -35,6 +35,7 @@ from hostbill_core.errors import CurrencyMismatchError
 from hostbill_core.model.ids import ClientId, ServiceId
 from hostbill_core.model.invoices import Invoice, InvoiceStatus
 from hostbill_core.model.ledger import CreditEntry, Payment
+from hostbill_core.model.refunds import Refund
 from hostbill_core.money import RoundingPolicy, from_minor, minor_units, zero
 
 __all__ = [
@@ -118,7 +119,14 @@ def monthly_run_rate(
 
 @attrs.frozen
 class ClientActivity:
-    """Everything statistics read about one client, in the client's currency."""
+    """Everything statistics read about one client, in the client's currency.
+
+    Attributes:
+        refunds: the client's refund records (:mod:`.refunds` writes them). Given, they are
+            what income deducts; empty, income deducts each payment's ``refunded`` amount
+            (for payments refunded before refunds were recorded). The refund engine keeps
+            both in step.
+    """
 
     client_id: ClientId
     currency: str
@@ -126,6 +134,7 @@ class ClientActivity:
     payments: tuple[Payment, ...] = ()
     credit_entries: tuple[CreditEntry, ...] = ()
     charges: tuple[RecurringCharge, ...] = ()
+    refunds: tuple[Refund, ...] = ()
 
 
 @attrs.frozen
@@ -133,7 +142,8 @@ class ClientStatistics:
     """One client's figures.
 
     Attributes:
-        income: payments received less the amounts refunded on them.
+        income: payments received less the amounts refunded on them (to the gateway or to
+            credit: money turned into credit is no longer income).
         fees: the gateways' fees on those payments, shown apart (not deducted from income).
         unpaid_total: the balance due of unpaid invoices (and those in collections).
         paid_total / cancelled_total: the totals of paid / cancelled invoices.
@@ -189,6 +199,12 @@ def _invoice_figures(invoices: Iterable[Invoice], code: str) -> dict[InvoiceStat
     return figures
 
 
+def _refunded(activity: ClientActivity, code: str) -> Decimal:
+    if activity.refunds:
+        return _sum((r.amount for r in activity.refunds), code, "refunds")
+    return _sum((p.refunded for p in activity.payments), code, "refunds")
+
+
 def client_statistics(
     activity: ClientActivity, policy: RoundingPolicy | None = None
 ) -> ClientStatistics:
@@ -202,7 +218,7 @@ def client_statistics(
         ctx.prec = 60
         figures = _invoice_figures(activity.invoices, code)
         received = _sum((p.amount for p in activity.payments), code, "payments")
-        refunded = _sum((p.refunded for p in activity.payments), code, "refunds")
+        refunded = _refunded(activity, code)
         fees = _sum((p.fees for p in activity.payments), code, "fees")
         credit = _sum((e.amount for e in activity.credit_entries), code, "credit")
     rate = monthly_run_rate(activity.charges, code, policy)

@@ -50,7 +50,9 @@ from hostbill_core.model.invoices import (
 )
 from hostbill_core.model.ledger import Allocation, CreditEntry, CreditReason, Payment
 from hostbill_core.model.orders import Order, OrderItem, OrderStatus
+from hostbill_core.model.queue import QueuedItem, QueuedItemId
 from hostbill_core.model.quotes import Quote, QuoteLine, QuoteStatus
+from hostbill_core.model.refunds import Refund, RefundDestination, RefundId
 from hostbill_core.model.services import Service, ServiceGroup, ServiceStatus
 
 __all__ = [
@@ -93,10 +95,15 @@ __all__ = [
     "ProductId",
     "ProductType",
     "ProfileChange",
+    "QueuedItem",
+    "QueuedItemId",
     "Quote",
     "QuoteId",
     "QuoteLine",
     "QuoteStatus",
+    "Refund",
+    "RefundDestination",
+    "RefundId",
     "ScheduledChange",
     "Service",
     "ServiceGroup",

@@ -118,11 +118,15 @@ class Invoice:
     ``credit_applied`` and ``amount_paid`` are not negative; the balance due is the total less
     both. Totals are exact sums of the lines, which are each rounded once. ``proforma_number``
     is the number an invoice carried while unpaid when numbering is "proforma, final number
-    on payment" (``number`` is then given on payment).
+    on payment" (``number`` is then given on payment). ``amount_refunded`` is how much of the
+    payments on a paid invoice was refunded (the invoice reversed by that much; the payments
+    stay in ``amount_paid``); ``cancelled_on`` and ``refunded_on`` date those steps.
 
     Raises:
-        CurrencyMismatchError: a line, a tax, the credit or the payments in another currency.
-        ValidationError: two lines with the same key, a negative credit or payment.
+        CurrencyMismatchError: a line, a tax, the credit, the payments or the refunds in
+            another currency.
+        ValidationError: two lines with the same key, a negative credit, payment or refund,
+            or more refunded than paid.
     """
 
     id: InvoiceId = attrs.field(validator=identifier)
@@ -146,6 +150,12 @@ class Invoice:
     notes: str = ""
     version: int = attrs.field(default=0, validator=version_number)
     proforma_number: str | None = None
+    cancelled_on: date | None = attrs.field(default=None, validator=optional_calendar_date)
+    refunded_on: date | None = attrs.field(default=None, validator=optional_calendar_date)
+    amount_refunded: Money = attrs.field(
+        default=attrs.Factory(lambda self: zero(self.currency), takes_self=True),
+        validator=non_negative_money,
+    )
 
     def __attrs_post_init__(self) -> None:
         keys: set[str] = set()
@@ -159,6 +169,16 @@ class Invoice:
                 keys.add(line.key)
         check_currency("credit_applied", self.credit_applied, self.currency)
         check_currency("amount_paid", self.amount_paid, self.currency)
+        refunded = self.amount_refunded
+        if refunded.amount == 0 and refunded.currency.code != self.currency:
+            # Nothing refunded is nothing in any currency: an ``attrs.evolve`` that changes
+            # the currency of an invoice with no refunds need not restate this field.
+            object.__setattr__(self, "amount_refunded", zero(self.currency))
+        check_currency("amount_refunded", self.amount_refunded, self.currency)
+        if self.amount_refunded > self.amount_paid:
+            raise ValidationError(
+                "amount_refunded", self.amount_refunded, f"more than paid ({self.amount_paid})"
+            )
 
     @property
     def subtotal(self) -> Money:

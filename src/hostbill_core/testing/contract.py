@@ -44,6 +44,8 @@ from hostbill_core.model import (
     ServiceGroupId,
     ServiceId,
 )
+from hostbill_core.model.queue import QueuedItem, QueuedItemId
+from hostbill_core.model.refunds import Refund, RefundId
 from hostbill_core.money import to_money
 from hostbill_core.ports import UnitOfWorkFactory
 from hostbill_core.testing import strategies
@@ -92,6 +94,8 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "invitations": strategies.invitations(),
     "storefront_users": strategies.storefront_users(),
     "billing_states": strategies.billing_states(),
+    "refunds": strategies.refunds(),
+    "queued_items": strategies.queued_items(),
 }
 
 
@@ -290,6 +294,37 @@ class UnitOfWorkContract:
         self._add(new_uow, "payments", first)
         with new_uow() as uow, pytest.raises(ConflictError):
             uow.payments.add(attrs.evolve(first, id=PaymentId("p2")))
+
+    def test_refund_records_are_kept_per_client_and_once(self, new_uow: UnitOfWorkFactory) -> None:
+        at = datetime(2026, 3, 1, tzinfo=UTC)
+        back = to_money("4.00", "EUR")
+        first = Refund(RefundId("r1"), ClientId("client-1"), PaymentId("p1"), back, at)
+        other = Refund(RefundId("r2"), ClientId("client-2"), PaymentId("p2"), back, at)
+        self._add(new_uow, "refunds", first, other)
+        with new_uow() as uow:
+            mine = uow.refunds.list(client_id=ClientId("client-1"))
+            assert mine == (attrs.evolve(first, version=1),)
+            with pytest.raises(ConflictError):
+                uow.refunds.add(first)
+
+    def test_a_queued_item_key_is_queued_once_and_freed_on_removal(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        item = QueuedItem(
+            QueuedItemId("q1"), ClientId("client-1"), "EUR", date(2026, 3, 1), "Setup",
+            to_money("25.00", "EUR"), "manual/setup-1",
+        )  # fmt: skip
+        self._add(new_uow, "queued_items", item)
+        with new_uow() as uow:
+            assert uow.queued_items.owner_of_key("manual/setup-1") == "q1"
+            with pytest.raises(ConflictError):
+                uow.queued_items.add(attrs.evolve(item, id=QueuedItemId("q2")))
+            uow.queued_items.remove("q1")
+            uow.queued_items.add(attrs.evolve(item, id=QueuedItemId("q2")))
+            uow.commit()
+        with new_uow() as uow:
+            due = uow.queued_items.list(due_by=date(2026, 3, 1))
+            assert [q.id for q in due] == ["q2"]
 
     def test_invoice_numbers_have_no_gaps_or_repeats(self, new_uow: UnitOfWorkFactory) -> None:
         with new_uow() as uow:

@@ -62,7 +62,9 @@ from hostbill_core.model import (
     StorefrontUserStatus,
     TaxAmount,
 )
-from hostbill_core.money import from_minor
+from hostbill_core.model.queue import QueuedItem
+from hostbill_core.model.refunds import Refund, RefundDestination
+from hostbill_core.money import from_minor, to_minor
 
 __all__ = [
     "CURRENCIES",
@@ -83,7 +85,9 @@ __all__ = [
     "periods",
     "price_plans",
     "products",
+    "queued_items",
     "quotes",
+    "refunds",
     "service_groups",
     "services",
     "storefront_users",
@@ -383,6 +387,7 @@ def invoices(draw: st.DrawFn) -> Invoice:
                 taxes=tuple(draw(st.lists(st.just(tax), max_size=1))),
             )
         )
+    paid = draw(money(code, max_units=10**6))
     return Invoice(
         id=draw(identifiers("invoice")),
         client_id=draw(identifiers("client")),
@@ -391,8 +396,11 @@ def invoices(draw: st.DrawFn) -> Invoice:
         lines=tuple(lines),
         status=draw(st.sampled_from(InvoiceStatus)),
         number=draw(st.none() | st.integers(1, 999).map(str)),
-        amount_paid=draw(money(code, max_units=10**6)),
+        amount_paid=paid,
         client=draw(st.none() | st.builds(ClientSnapshot, name=_TEXT, email=_EMAILS)),
+        cancelled_on=draw(st.none() | calendar_dates()),
+        refunded_on=draw(st.none() | calendar_dates()),
+        amount_refunded=draw(money(code, max_units=to_minor(paid))),
     )
 
 
@@ -425,6 +433,48 @@ def credit_entries() -> st.SearchStrategy[CreditEntry]:
         amount=money(min_units=-(10**6)),
         reason=st.sampled_from(CreditReason),
         actor=_TEXT,
+    )
+
+
+@st.composite
+def queued_items(draw: st.DrawFn) -> QueuedItem:
+    """An item queued for a client's next invoice, with an optional tax and service."""
+    code = draw(currencies())
+    tax = TaxAmount("VAT", Decimal("0.2"), draw(money(code, max_units=10**6)))
+    key = draw(identifiers("manual"))
+    return QueuedItem(
+        id=key,
+        client_id=draw(identifiers("client")),
+        currency=code,
+        due_date=draw(calendar_dates()),
+        description=draw(_TEXT),
+        amount=draw(money(code, min_units=-(10**6), max_units=10**6)),
+        key=key,
+        kind=draw(st.sampled_from(LineKind)),
+        service_id=draw(st.none() | identifiers("service")),
+        period=draw(st.none() | periods()),
+        taxes=tuple(draw(st.lists(st.just(tax), max_size=1))),
+        queued_at=draw(st.none() | aware_datetimes()),
+        actor=draw(_TEXT),
+    )
+
+
+@st.composite
+def refunds(draw: st.DrawFn) -> Refund:
+    """A refund record: to the gateway or to credit, of an invoice or of unallocated credit."""
+    invoice_id = draw(st.none() | identifiers("invoice"))
+    return Refund(
+        id=draw(identifiers("refund")),
+        client_id=draw(identifiers("client")),
+        payment_id=draw(identifiers("payment")),
+        amount=draw(money(min_units=1)),
+        at=draw(aware_datetimes()),
+        destination=draw(st.sampled_from(RefundDestination)),
+        invoice_id=invoice_id,
+        reverses_invoice=invoice_id is not None and draw(st.booleans()),
+        reason=draw(_TEXT),
+        actor=draw(_TEXT),
+        credit_entry_id=draw(st.none() | identifiers("credit")),
     )
 
 

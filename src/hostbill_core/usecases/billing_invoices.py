@@ -25,6 +25,7 @@ from hostbill_core.pricing import TaxCustomer, tax_lines
 from hostbill_core.renewal import LifecycleEvent
 from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.billing_work import ClientWork
+from hostbill_core.usecases.queue import with_queued
 from hostbill_core.usecases.renewal_items import renewal_items, renewal_key
 
 __all__ = ["invoice_id_for", "issue_draft", "issue_renewals"]
@@ -66,6 +67,7 @@ def issue_renewals(work: ClientWork, events: Sequence[LifecycleEvent]) -> bool:
     items = _proposed(work, events)
     if not items:
         return False
+    items = with_queued(work, items)  # the client's queued items join these invoices
     groups: tuple[ServiceGroup, ...] = ()
     if any(item.group_id is not None for item in items):
         groups = work.uow.service_groups.list(client_id=work.client.id)
