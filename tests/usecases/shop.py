@@ -8,6 +8,7 @@ import attrs
 from hostbill_core.calendar import ANNUALLY, MONTHLY
 from hostbill_core.model import (
     Address,
+    BillingState,
     Client,
     ClientSnapshot,
     Contact,
@@ -24,6 +25,7 @@ from hostbill_core.model import (
     Payment,
     Quote,
     QuoteLine,
+    ScheduledChange,
     Service,
     ServiceGroup,
 )
@@ -62,7 +64,7 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
 
 def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
-    invoices, a payment, credit entries, a quote."""
+    invoices, a payment, credit entries, a quote, and the billing run's state (c1 locked out)."""
     money = lambda a: to_money(a, currency)  # noqa: E731
     line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
@@ -181,6 +183,16 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
                 date(2026, 3, 1),
                 date(2026, 4, 1),
                 (QuoteLine("Migration", money("50.00")),),
+            ),
+        ),
+        (
+            "billing_states",
+            BillingState(
+                cid,
+                cid,
+                done=(f"{cid}-s1/2026-03-31/reminder-7",),
+                locked_out=cid == "c1",
+                scheduled=(ScheduledChange(f"{cid}-s1", "pro", MONTHLY, date(2026, 3, 31)),),
             ),
         ),
     ]

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from hostbill_core.model import (
+    BillingState,
     Client,
     ClientId,
     Contact,
@@ -44,8 +45,12 @@ CLIENT_OWNED: tuple[str, ...] = (
     "payments",
     "credit",
     "quotes",
+    "billing_states",
 )
-"""The unit-of-work repositories holding aggregates that belong to a client."""
+"""The unit-of-work repositories holding aggregates that belong to a client.
+
+``billing_states`` holds at most one: what the billing run remembers of the client (events
+carried out, the lockout, scheduled plan changes), stored under the client's own id."""
 
 
 @attrs.frozen
@@ -64,6 +69,7 @@ class ClientRecords:
     payments: tuple[Payment, ...] = ()
     credit: tuple[CreditEntry, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    billing_states: tuple[BillingState, ...] = ()
 
     def owned(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Each repository name with the client's aggregates in it."""
