@@ -117,7 +117,7 @@ def price_line(
     )  # fmt: skip
     item = OrderItem(
         line.product_id, line.plan_id, line.cycle, discounted.net, resolved.setup_fee,
-        description=label, service_id=service_id,
+        description=label, service_id=service_id, group_id=line.group_id,
     )  # fmt: skip
     return PricedLine(item, _first_invoice(first, discounted, resolved.setup_fee, label))
 

@@ -6,7 +6,9 @@ approval policy, and in one unit of work stores the order, the pending services 
 order, and the first invoice (taxed, numbered, credit applied). A rejected order gets no
 service and no invoice. An order held for review or approval is invoiced (the client may pay
 meanwhile) but gets its services only when :func:`review_order` accepts it; a rejected,
-dropped or cancelled order's unpaid first invoice is cancelled.
+dropped or cancelled order's unpaid first invoice is cancelled. A line may name one of the
+client's service groups: the order item keeps it, and the services join it when they are
+created (:mod:`~hostbill_core.usecases.order_groups`).
 
 The first invoice bills each service's first period as its renewal line, so paying it
 activates and renews the service through the one renewal path
@@ -64,6 +66,7 @@ from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.billing_work import ClientWork
 from hostbill_core.usecases.catalogue import Catalogue
+from hostbill_core.usecases.order_groups import check_groups, join_groups, layout_groups
 from hostbill_core.usecases.order_pricing import OrderLine, PricedLine, price_line
 from hostbill_core.usecases.renewal_items import renewal_key
 
@@ -114,6 +117,7 @@ class OrderOutcome:
         events: fraud events, then billing events, in order.
         assessment: the fraud assessment (placing only).
         promotion: the promotion with this use counted, for the host to store (or None).
+        notes: what else was done, in words (services joining their service groups).
     """
 
     order: Order
@@ -122,6 +126,7 @@ class OrderOutcome:
     events: tuple[FraudEvent | BillingEvent, ...] = ()
     assessment: Assessment | None = None
     promotion: Promotion | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _cycle(item: OrderItem) -> BillingCycle:
@@ -130,25 +135,29 @@ def _cycle(item: OrderItem) -> BillingCycle:
     return item.cycle
 
 
-def _services(order: Order, lines: tuple[OrderLine, ...] = ()) -> list[Service]:
+def _services(order: Order) -> list[Service]:
     # Pending, anchored on the order's day: the first invoice bills [that day, + one cycle).
     start = order.placed_at.date()
-    groups = [line.group_id for line in lines] or [None] * len(order.items)
     return [
         Service(
             ServiceId(item.service_id or ""), order.client_id, item.product_id, item.plan_id,
             _cycle(item), start, start, ServiceStatus.PENDING, item.description,
-            group_id=group,
+            group_id=item.group_id,
         )
-        for item, group in zip(order.items, groups, strict=True)
+        for item in order.items
     ]  # fmt: skip
 
 
-def _start_services(uow: UnitOfWork, work: ClientWork, order: Order) -> None:
-    for service in _services(order):
+def _start_services(uow: UnitOfWork, order: Order, work: ClientWork | None = None) -> list[str]:
+    # The services join the groups their order asked for; a held order's join on acceptance.
+    services, told = join_groups(uow, _services(order))
+    for service in services:
         stored = uow.services.add(service)
-        work.loaded[stored.id] = work.services[stored.id] = stored
-    work.renew(ServiceId(item.service_id or "") for item in order.items)
+        if work is not None:
+            work.loaded[stored.id] = work.services[stored.id] = stored
+    if work is not None:
+        work.renew(ServiceId(item.service_id or "") for item in order.items)
+    return told
 
 
 def _cancel_first_invoice(uow: UnitOfWork, order: Order) -> None:
@@ -182,8 +191,9 @@ def _invoice(
 ) -> ClientWork:
     work = ClientWork.load(uow, uow.clients.get(order.client_id), run)
     billables = [b for line in priced for b in line.billables]
+    groups = layout_groups(uow, order.client_id, billables)
     paid: set[ServiceId] = set()
-    for draft in group_items(billables, run.settings.grouping).drafts:
+    for draft in group_items(billables, run.settings.grouping, groups).drafts:
         if issue_draft(work, draft):
             paid.update(ServiceId(b.service_id or "") for b in draft.items)
     work.renew(paid & set(work.services))
@@ -218,7 +228,7 @@ def place_order(
     Raises:
         NotFoundError: no such client.
         ValidationError: no lines, a plan of another product, a one-time plan, an expired
-            or used-up promotion code, a bad IP.
+            or used-up promotion code, a bad IP, a service group that is not the client's.
         ConfigurationError: no price and no rate for the client's currency.
         ConflictError: the order id is taken.
     """
@@ -226,6 +236,7 @@ def place_order(
     with new_uow() as uow:
         run = RunContext(request.placed_at.date(), settings, Catalogue.load(uow), rates)
         client = uow.clients.get(request.client_id)
+        check_groups(uow, client.id, request.lines)
         priced = _priced(uow, request, run)
         order = Order(
             request.order_id, client.id, request.placed_at, request.ip, client.currency,
@@ -241,16 +252,15 @@ def place_order(
         needs = approval_requirement(client, approval) if approval else NO_APPROVAL
         moved = screen(context, assessment, request.placed_at, needs)
         stored = uow.orders.add(moved.order)
-        if stored.status is OrderStatus.ACTIVE:
-            for service in _services(stored, request.lines):
-                uow.services.add(service)
+        told = _start_services(uow, stored) if stored.status is OrderStatus.ACTIVE else []
         work = None
         if stored.status is not OrderStatus.REJECTED:
             work = _invoice(uow, run, stored, priced)
         uow.commit()
     return _outcome(
-        stored, moved.events, work, assessment=assessment, promotion=promotion, sink=events
-    )
+        stored, moved.events, work, assessment=assessment, promotion=promotion, sink=events,
+        notes=told,
+    )  # fmt: skip
 
 
 def _outcome(
@@ -261,6 +271,7 @@ def _outcome(
     assessment: Assessment | None = None,
     promotion: Promotion | None = None,
     sink: EventSink | None = None,
+    notes: list[str] | None = None,
 ) -> OrderOutcome:
     raised: tuple[FraudEvent | BillingEvent, ...] = fraud_events
     services: tuple[Service, ...] = ()
@@ -273,7 +284,9 @@ def _outcome(
     if sink is not None:
         for event in raised:
             sink.emit(event)
-    return OrderOutcome(order, services, invoices, raised, assessment, promotion)
+    return OrderOutcome(
+        order, services, invoices, raised, assessment, promotion, tuple(notes or ())
+    )
 
 
 class ReviewDecision(enum.Enum):
@@ -317,13 +330,14 @@ def review_order(
         stored = uow.orders.save(moved.order)
         run = RunContext(request.action.at.date(), settings, Catalogue.load(uow))
         work = ClientWork.load(uow, client, run)
+        told: list[str] = []
         if stored.status is OrderStatus.ACTIVE:
-            _start_services(uow, work, stored)
+            told = _start_services(uow, stored, work)
         elif stored.status in (OrderStatus.DROPPED, OrderStatus.REJECTED, OrderStatus.CANCELLED):
             _cancel_first_invoice(uow, stored)
         work.store()
         uow.commit()
-    return _outcome(stored, moved.events, work, sink=events)
+    return _outcome(stored, moved.events, work, sink=events, notes=told)
 
 
 def _decide(order: Order, request: ReviewOrder, needs: ApprovalRequirement) -> Transition:
