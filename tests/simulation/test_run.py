@@ -16,6 +16,7 @@ from hostbill_core.simulation import (
     load_scenario,
     simulate,
 )
+from hostbill_core.simulation.explain import service_calendar
 from hostbill_core.simulation.run import _records, _run_day
 from hostbill_core.simulation.seed import all_clients
 from hostbill_core.simulation.shop import Shop
@@ -358,3 +359,55 @@ def test_another_shop_on_the_same_store_is_refused(small: Scenario) -> None:
     with pytest.raises(ConflictError, match=r"priceplan 'web-1'.*stored otherwise than"):
         simulate(raise_prices(small, 10), store=store)
     assert simulate(small, date(2026, 1, 5), store=store).added == 0  # nothing was stored
+
+
+ONE_TIME_ORDER = """
+[[plans]]
+id = "migrate"
+product = "web"
+payment = "one_time"
+prices = { USD = "25.00" }
+setup = { USD = "5.00" }
+
+[[plans]]
+id = "web-free"
+product = "web"
+payment = "free"
+
+[[events]]
+id = "o9"
+on = 2026-01-05
+type = "order"
+client = "ann"
+items = [{ plan = "migrate", name = "move" }, { plan = "web-free", name = "free.ann.example" }]
+"""
+
+
+def test_a_one_time_and_a_free_item_are_invoiced_once_and_never_renewed() -> None:
+    from hostbill_core.simulation import parse_scenario
+
+    scenario = parse_scenario(SMALL.read_text("utf-8") + ONE_TIME_ORDER, "one-time")
+    store = MemoryStore()
+    result = simulate(scenario, store=store)
+    assert result.errors == ()
+    # One first invoice: 25.00 once + 5.00 setup + 0.00 free = 30.00, paid by ann (on time)
+    # on the order day; both services start then, and nothing bills them again to 31 March.
+    ordered = [e for e in result.timeline if e.kind == "invoice.issued" and e.on.day == 5]
+    assert [(e.on, e.amount) for e in ordered] == [(date(2026, 1, 5), usd("30.00"))]
+    started = [(e.on, e.subject) for e in result.timeline if e.kind == "service.activated"]
+    assert started == [(date(2026, 1, 5), "o9-1"), (date(2026, 1, 5), "o9-2")]
+    with store.unit_of_work() as uow:
+        lines = [ln for i in uow.invoices.list(client_id="ann") for ln in i.lines]
+        assert sorted(ln.key for ln in lines if ln.service_id in ("o9-1", "o9-2")) == [
+            "one_time/o9-1",
+            "one_time/o9-2",
+            "setup/o9-1",
+        ]
+        assert {s.status.value for s in uow.services.list(client_id="ann")} == {"active"}
+    # the run rate counts recurring prices only: ann's web-1 10.00
+    assert result.summary.run_rate["USD"] == usd("10.00")
+    with store.unit_of_work() as uow:
+        calendar = service_calendar(uow, "o9-1", scenario.settings.billing)
+    assert (
+        calendar.splitlines()[1] == "  no events: plan migrate is one-time or free, it never renews"
+    )

@@ -18,11 +18,11 @@ activates and renews the service through the one renewal path
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
-from hostbill_core.calendar import BillingCycle
 from hostbill_core.errors import ValidationError
 from hostbill_core.fraud import (
     NO_APPROVAL,
@@ -51,7 +51,6 @@ from hostbill_core.model import (
     InvoiceStatus,
     Order,
     OrderId,
-    OrderItem,
     OrderStatus,
     Service,
     ServiceId,
@@ -66,8 +65,14 @@ from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.billing_work import ClientWork
 from hostbill_core.usecases.catalogue import Catalogue
+from hostbill_core.usecases.one_time import NOMINAL_CYCLE, activate_paid, one_time_key
 from hostbill_core.usecases.order_groups import check_groups, join_groups, layout_groups
-from hostbill_core.usecases.order_pricing import OrderLine, PricedLine, price_line
+from hostbill_core.usecases.order_pricing import (
+    OrderLine,
+    PricedLine,
+    price_line,
+    promotion_misfit,
+)
 from hostbill_core.usecases.renewal_items import renewal_key
 
 __all__ = [
@@ -129,19 +134,14 @@ class OrderOutcome:
     notes: tuple[str, ...] = ()
 
 
-def _cycle(item: OrderItem) -> BillingCycle:
-    if item.cycle is None:  # order items of services carry their cycle (place_order sets it)
-        raise ValidationError("items.cycle", None, f"item of {item.plan_id} has no cycle")
-    return item.cycle
-
-
 def _services(order: Order) -> list[Service]:
-    # Pending, anchored on the order's day: the first invoice bills [that day, + one cycle).
+    # Pending, anchored on the order's day: the first invoice bills [that day, + one cycle),
+    # or once for a one-time or free plan (whose service never renews: see one_time).
     start = order.placed_at.date()
     return [
         Service(
             ServiceId(item.service_id or ""), order.client_id, item.product_id, item.plan_id,
-            _cycle(item), start, start, ServiceStatus.PENDING, item.description,
+            item.cycle or NOMINAL_CYCLE, start, start, ServiceStatus.PENDING, item.description,
             group_id=item.group_id,
         )
         for item in order.items
@@ -156,14 +156,26 @@ def _start_services(uow: UnitOfWork, order: Order, work: ClientWork | None = Non
         if work is not None:
             work.loaded[stored.id] = work.services[stored.id] = stored
     if work is not None:
-        work.renew(ServiceId(item.service_id or "") for item in order.items)
+        started = [ServiceId(item.service_id or "") for item in order.items]
+        work.renew(started)
+        _activate(work, started)
     return told
+
+
+def _activate(work: ClientWork, service_ids: Iterable[ServiceId]) -> None:
+    # Services on a one-time or free plan whose one charge is paid start active.
+    for service_id in sorted(service_ids):
+        service, event = activate_paid(work.uow, work.services[service_id], work.run.as_of)
+        if event is not None:
+            work.services[service_id] = service
+            work.emit(event)
 
 
 def _cancel_first_invoice(uow: UnitOfWork, order: Order) -> None:
     seen = set()
     for service in _services(order):
-        owner = uow.invoices.owner_of_key(renewal_key(service, service.next_due_date))
+        keys = (renewal_key(service, service.next_due_date), one_time_key(service.id))
+        owner = next(filter(None, map(uow.invoices.owner_of_key, keys)), None)
         if owner is None or owner in seen:
             continue
         seen.add(owner)
@@ -197,6 +209,7 @@ def _invoice(
         if issue_draft(work, draft):
             paid.update(ServiceId(b.service_id or "") for b in draft.items)
     work.renew(paid & set(work.services))
+    _activate(work, paid & set(work.services))
     work.store()
     return work
 
@@ -205,11 +218,12 @@ def _redeemed(request: PlaceOrder) -> Promotion | None:
     promotion = request.promotion
     if promotion is None:
         return None
+    on = request.placed_at.date()
     for line in request.lines:  # valid for at least the lines it is used on
-        if promotion.ineligibility(line.product_id, line.cycle) is None:
-            return redeem(promotion, line.product_id, line.cycle, request.placed_at.date())
-    return redeem(promotion, request.lines[0].product_id, request.lines[0].cycle,
-                  request.placed_at.date())  # fmt: skip
+        if promotion_misfit(promotion, line) is None:
+            return redeem(promotion, line.product_id, line.cycle or NOMINAL_CYCLE, on)
+    reason = promotion_misfit(promotion, request.lines[0])
+    raise ValidationError("promotion", promotion.code, f"not valid here: {reason}")
 
 
 def place_order(
@@ -227,8 +241,9 @@ def place_order(
 
     Raises:
         NotFoundError: no such client.
-        ValidationError: no lines, a plan of another product, a one-time plan, an expired
-            or used-up promotion code, a bad IP, a service group that is not the client's.
+        ValidationError: no lines, a plan of another product, a recurring plan without a
+            cycle or a one-time plan with one, an expired or used-up promotion code, a bad
+            IP, a service group that is not the client's.
         ConfigurationError: no price and no rate for the client's currency.
         ConflictError: the order id is taken.
     """
