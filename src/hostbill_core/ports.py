@@ -41,6 +41,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -228,6 +229,11 @@ class UnitOfWork(Protocol):
     @property
     def billing_states(self) -> Repository[BillingState]:
         """What the billing run remembers per client (events done, lockout, scheduled changes)."""
+        ...
+
+    @property
+    def promotion_redemptions(self) -> Repository[PromotionRedemption]:
+        """Each use of a promotion code (its use number and client are natural keys)."""
         ...
 
     @property

@@ -1,6 +1,7 @@
 """A small shop stored through any adapter, for the client lifecycle use cases."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -23,6 +24,7 @@ from hostbill_core.model import (
     OrderItem,
     OrderStatus,
     Payment,
+    PromotionRedemption,
     Quote,
     QuoteLine,
     ScheduledChange,
@@ -64,7 +66,8 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
 
 def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
-    invoices, a payment, credit entries, a quote, and the billing run's state (c1 locked out)."""
+    invoices, a payment, credit entries, a quote, the billing run's state (c1 locked out) and
+    a promotion redemption (use number N for client cN)."""
     money = lambda a: to_money(a, currency)  # noqa: E731
     line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
@@ -193,6 +196,20 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
                 done=(f"{cid}-s1/2026-03-31/reminder-7",),
                 locked_out=cid == "c1",
                 scheduled=(ScheduledChange(f"{cid}-s1", "pro", MONTHLY, date(2026, 3, 31)),),
+            ),
+        ),
+        (
+            "promotion_redemptions",
+            PromotionRedemption(
+                f"{cid}-o1",
+                "SPRING",
+                cid,
+                f"{cid}-o1",
+                date(2026, 3, 10),
+                int(cid[1:]),
+                service_ids=(f"{cid}-s1",),
+                percent_off=Decimal("10"),
+                once_per_client=True,
             ),
         ),
     ]

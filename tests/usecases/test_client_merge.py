@@ -32,6 +32,7 @@ def test_same_currency_merge_moves_everything_and_removes_the_source(uow):
         "credit": 2,
         "quotes": 1,
         "billing_states": 1,
+        "promotion_redemptions": 1,
     }
     after = snapshot(uow)
     assert [c.id for c in after["clients"]] == ["c2"]
@@ -58,6 +59,19 @@ def test_the_billing_state_is_folded_into_the_target_and_the_source_state_remove
     assert (state.id, state.version, state.locked_out) == ("c2", 2, True)
     assert state.done == ("c1-s1/2026-03-31/reminder-7", "c2-s1/2026-03-31/reminder-7")
     assert [c.service_id for c in state.scheduled] == ["c2-s1", "c1-s1"]
+
+
+def test_promotion_redemptions_move_and_keep_the_keys_of_who_redeemed_them(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    merge_clients(MergeRequest(STAFF, "c1", "c2", AT), uow)
+    moved = snapshot(uow)["promotion_redemptions"]
+    assert [(r.id, r.client_id, r.redeemed_by) for r in moved] == [
+        ("c1-o1", "c2", "c1"),
+        ("c2-o1", "c2", "c2"),
+    ]
+    with uow() as work:
+        # SPRING is once per client: both clients' keys stay, so c2 may not use it again.
+        assert work.promotion_redemptions.owner_of_key("promotion/SPRING/client/c1") == "c1-o1"
 
 
 def test_a_target_without_billing_state_gets_the_source_state_under_its_own_id(uow):

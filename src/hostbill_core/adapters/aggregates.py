@@ -24,6 +24,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -131,4 +132,10 @@ KINDS: dict[str, AggregateKind] = {
     "invitations": AggregateKind("invitation", Invitation, client_id=_client),
     "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
     "billing_states": AggregateKind("billing_state", BillingState, client_id=_client),
+    "promotion_redemptions": AggregateKind(
+        "promotion_redemption",
+        PromotionRedemption,
+        client_id=_client,
+        keys=PromotionRedemption.keys,
+    ),
 }

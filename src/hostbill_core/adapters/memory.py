@@ -40,6 +40,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -294,6 +295,7 @@ class MemoryUnitOfWork:
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
     billing_states: _MemoryRepository[BillingState]
+    promotion_redemptions: _MemoryRepository[PromotionRedemption]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -50,6 +50,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -402,6 +403,7 @@ class SqlUnitOfWork:
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
     billing_states: _SqlRepository[BillingState]
+    promotion_redemptions: _SqlRepository[PromotionRedemption]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

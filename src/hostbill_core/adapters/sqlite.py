@@ -54,6 +54,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -365,6 +366,7 @@ class SqliteUnitOfWork:
     invitations: _SqliteRepository[Invitation]
     storefront_users: _SqliteRepository[StorefrontUser]
     billing_states: _SqliteRepository[BillingState]
+    promotion_redemptions: _SqliteRepository[PromotionRedemption]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter

@@ -50,6 +50,7 @@ from hostbill_core.model.invoices import (
 )
 from hostbill_core.model.ledger import Allocation, CreditEntry, CreditReason, Payment
 from hostbill_core.model.orders import Order, OrderItem, OrderStatus
+from hostbill_core.model.promotions import PromotionRedemption
 from hostbill_core.model.quotes import Quote, QuoteLine, QuoteStatus
 from hostbill_core.model.services import Service, ServiceGroup, ServiceStatus
 
@@ -93,6 +94,7 @@ __all__ = [
     "ProductId",
     "ProductType",
     "ProfileChange",
+    "PromotionRedemption",
     "Quote",
     "QuoteId",
     "QuoteLine",

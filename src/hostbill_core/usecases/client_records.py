@@ -20,6 +20,7 @@ from hostbill_core.model import (
     Invoice,
     Order,
     Payment,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -46,11 +47,14 @@ CLIENT_OWNED: tuple[str, ...] = (
     "credit",
     "quotes",
     "billing_states",
+    "promotion_redemptions",
 )
 """The unit-of-work repositories holding aggregates that belong to a client.
 
 ``billing_states`` holds at most one: what the billing run remembers of the client (events
-carried out, the lockout, scheduled plan changes), stored under the client's own id."""
+carried out, the lockout, scheduled plan changes), stored under the client's own id.
+``promotion_redemptions`` are the promotion codes the client used (a merge moves them; their
+natural keys name the client who redeemed, so they do not change)."""
 
 
 @attrs.frozen
@@ -70,6 +74,7 @@ class ClientRecords:
     credit: tuple[CreditEntry, ...] = ()
     quotes: tuple[Quote, ...] = ()
     billing_states: tuple[BillingState, ...] = ()
+    promotion_redemptions: tuple[PromotionRedemption, ...] = ()
 
     def owned(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Each repository name with the client's aggregates in it."""

@@ -23,7 +23,6 @@ from datetime import datetime
 
 import attrs
 
-from hostbill_core.errors import ValidationError
 from hostbill_core.fraud import (
     NO_APPROVAL,
     ApprovalPolicy,
@@ -47,6 +46,7 @@ from hostbill_core.fraud.review import complete, drop, reject
 from hostbill_core.invoicing.grouping import group_items
 from hostbill_core.invoicing.lifecycle import cancel as cancel_invoice
 from hostbill_core.model import (
+    Client,
     ClientId,
     InvoiceStatus,
     Order,
@@ -58,7 +58,7 @@ from hostbill_core.model import (
 )
 from hostbill_core.model.checks import aware_instant
 from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWork, UnitOfWorkFactory
-from hostbill_core.pricing import Promotion, redeem
+from hostbill_core.pricing import Promotion
 from hostbill_core.usecases.billing_context import RunContext
 from hostbill_core.usecases.billing_invoices import issue_draft
 from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
@@ -71,8 +71,8 @@ from hostbill_core.usecases.order_pricing import (
     OrderLine,
     PricedLine,
     price_line,
-    promotion_misfit,
 )
+from hostbill_core.usecases.promotions import Redeemed, redeem_on_order
 from hostbill_core.usecases.renewal_items import renewal_key
 
 __all__ = [
@@ -97,6 +97,8 @@ class PlaceOrder:
         ip: the address it was placed from.
         lines: what was ordered.
         promotion: a promotion code entered, if any (checked and redeemed).
+        promotion_once_per_client: the code may be used once per client (the pricing
+            engine's ``Promotion`` has no such setting yet).
         card_fingerprint: the paying card's fingerprint, for the fraud checks.
         placed_by_admin: staff placed it for the client.
     """
@@ -109,6 +111,7 @@ class PlaceOrder:
     promotion: Promotion | None = None
     card_fingerprint: str = ""
     placed_by_admin: bool = False
+    promotion_once_per_client: bool = False
 
 
 @attrs.frozen
@@ -121,7 +124,8 @@ class OrderOutcome:
         invoices: the invoices issued.
         events: fraud events, then billing events, in order.
         assessment: the fraud assessment (placing only).
-        promotion: the promotion with this use counted, for the host to store (or None).
+        promotion: the promotion with this use counted (``uses``), or None: no code, or a
+            rejected order (it uses none). Its use is stored too.
         notes: what else was done, in words (services joining their service groups).
     """
 
@@ -214,16 +218,35 @@ def _invoice(
     return work
 
 
-def _redeemed(request: PlaceOrder) -> Promotion | None:
-    promotion = request.promotion
-    if promotion is None:
+def _redeemed(uow: UnitOfWork, request: PlaceOrder) -> Redeemed | None:
+    if request.promotion is None:
         return None
-    on = request.placed_at.date()
-    for line in request.lines:  # valid for at least the lines it is used on
-        if promotion_misfit(promotion, line) is None:
-            return redeem(promotion, line.product_id, line.cycle or NOMINAL_CYCLE, on)
-    reason = promotion_misfit(promotion, request.lines[0])
-    raise ValidationError("promotion", promotion.code, f"not valid here: {reason}")
+    return redeem_on_order(
+        uow, request.promotion, order_id=request.order_id, client_id=request.client_id,
+        on=request.placed_at.date(), lines=request.lines,
+        once_per_client=request.promotion_once_per_client,
+    )  # fmt: skip
+
+
+@attrs.frozen
+class _Screening:
+    fraud: FraudPorts
+    config: FraudConfig | None
+    approval: ApprovalPolicy | None
+
+
+def _screened(
+    request: PlaceOrder, order: Order, client: Client, run: RunContext, screening: _Screening
+) -> tuple[Transition, Assessment]:
+    products = tuple(run.catalogue.products.values())
+    context = gather_context(
+        FraudRequest(order, client, item_types(order, products), request.card_fingerprint),
+        screening.fraud,
+    )
+    assessment = assess(context, screening.config)
+    approval = screening.approval
+    needs = approval_requirement(client, approval) if approval else NO_APPROVAL
+    return screen(context, assessment, request.placed_at, needs), assessment
 
 
 def place_order(
@@ -239,38 +262,39 @@ def place_order(
 ) -> OrderOutcome:
     """Price, screen and store an order with its pending services and first invoice.
 
+    A promotion code is checked and its use stored with the order (a rejected order uses
+    none): see :mod:`~hostbill_core.usecases.promotions`.
+
     Raises:
         NotFoundError: no such client.
         ValidationError: no lines, a plan of another product, a recurring plan without a
-            cycle or a one-time plan with one, an expired or used-up promotion code, a bad
-            IP, a service group that is not the client's.
+            cycle or a one-time plan with one, a promotion code that fits no line, expired,
+            is used up or was used by the client already (once per client), a bad IP, a
+            service group that is not the client's.
         ConfigurationError: no price and no rate for the client's currency.
-        ConflictError: the order id is taken.
+        ConflictError: the order id is taken, or another order took the code's use meanwhile.
     """
-    promotion = _redeemed(request)
     with new_uow() as uow:
         run = RunContext(request.placed_at.date(), settings, Catalogue.load(uow), rates)
         client = uow.clients.get(request.client_id)
         check_groups(uow, client.id, request.lines)
+        redeemed = _redeemed(uow, request)
         priced = _priced(uow, request, run)
         order = Order(
             request.order_id, client.id, request.placed_at, request.ip, client.currency,
             tuple(p.item for p in priced), promo_code=request.promotion.code
             if request.promotion else "", placed_by_admin=request.placed_by_admin,
         )  # fmt: skip
-        products = tuple(run.catalogue.products.values())
-        context = gather_context(
-            FraudRequest(order, client, item_types(order, products), request.card_fingerprint),
-            fraud,
-        )
-        assessment = assess(context, fraud_config)
-        needs = approval_requirement(client, approval) if approval else NO_APPROVAL
-        moved = screen(context, assessment, request.placed_at, needs)
+        screening = _Screening(fraud, fraud_config, approval)
+        moved, assessment = _screened(request, order, client, run, screening)
         stored = uow.orders.add(moved.order)
         told = _start_services(uow, stored) if stored.status is OrderStatus.ACTIVE else []
-        work = None
+        work, promotion = None, None
         if stored.status is not OrderStatus.REJECTED:
             work = _invoice(uow, run, stored, priced)
+            if redeemed is not None:
+                uow.promotion_redemptions.add(redeemed.record)
+                promotion = redeemed.promotion
         uow.commit()
     return _outcome(
         stored, moved.events, work, assessment=assessment, promotion=promotion, sink=events,
