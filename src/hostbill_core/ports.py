@@ -31,6 +31,7 @@ from typing import Protocol, Self, TypeVar
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -234,6 +235,11 @@ class UnitOfWork(Protocol):
     @property
     def promotion_redemptions(self) -> Repository[PromotionRedemption]:
         """Each use of a promotion code (its use number and client are natural keys)."""
+        ...
+
+    @property
+    def cancellation_requests(self) -> Repository[CancellationRequest]:
+        """End-of-term cancellations, by service id; a pending one is due on its day."""
         ...
 
     @property

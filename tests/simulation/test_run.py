@@ -184,10 +184,18 @@ def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
     assert "USD → EUR (recalculate) at 0.90" in by_kind["client.currency_changed", "ann"].detail
     march = [e for e in result.timeline if e.kind == "invoice.issued" and e.client_id == "ann"]
     assert march[-1].amount == eur("9.00")
-    # cleo cancels at the end of her paid period (10 Mar): her open 3 Mar invoice goes with it
+    # cleo asks on 25 Feb to cancel at the end of her paid period (10 Mar): the request is
+    # stored, and carried out on 10 Mar; her open invoice of 3 Mar (INV-6, the next term,
+    # hers alone, unpaid) goes with it
+    requested = by_kind["service.cancellation_requested", "cleo"]
+    assert requested.on == date(2026, 2, 25)
+    assert requested.detail.endswith("at the end of the term paid for, 2026-03-10")
     cancelled = by_kind["service.cancelled", "cleo"]
-    assert cancelled.on == date(2026, 3, 10)
-    assert cancelled.detail.endswith("open renewal invoices cancelled: INV-6")
+    assert (cancelled.on, cancelled.detail) == (
+        date(2026, 3, 10),
+        "service cleo-web cancelled on 2026-03-10 (active → cancelled); "
+        "open invoices cancelled: INV-6",
+    )
     # taking back credit cleo does not have is refused; the simulation goes on
     (error,) = result.errors
     assert (error.on, error.client_id) == (date(2026, 1, 5), "cleo")
@@ -411,3 +419,15 @@ def test_a_one_time_and_a_free_item_are_invoiced_once_and_never_renewed() -> Non
     assert (
         calendar.splitlines()[1] == "  no events: plan migrate is one-time or free, it never renews"
     )
+
+
+def test_an_end_of_period_cancellation_survives_a_resumed_run() -> None:
+    from hostbill_core.simulation import parse_scenario
+
+    scenario = parse_scenario(SMALL.read_text("utf-8") + EVENTS, "small+events")
+    store = MemoryStore()
+    first = simulate(scenario, date(2026, 3, 1), store=store)  # cleo asks on 25 Feb
+    assert first.count("service.cancellation_requested") == 1
+    resumed = simulate(scenario, store=store)  # a new run, from 2 March: the request is stored
+    (cancelled,) = [e for e in resumed.timeline if e.kind == "service.cancelled"]
+    assert (cancelled.on, cancelled.subject) == (date(2026, 3, 10), "cleo-web")

@@ -10,6 +10,7 @@ from hostbill_core.calendar import ANNUALLY, MONTHLY
 from hostbill_core.model import (
     Address,
     BillingState,
+    CancellationRequest,
     Client,
     ClientSnapshot,
     Contact,
@@ -67,7 +68,7 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
 def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
     invoices, a payment, credit entries, a quote, the billing run's state (c1 locked out) and
-    a promotion redemption (use number N for client cN)."""
+    a promotion redemption (use number N for client cN) and an end-of-term cancellation."""
     money = lambda a: to_money(a, currency)  # noqa: E731
     line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
@@ -210,6 +211,12 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
                 service_ids=(f"{cid}-s1",),
                 percent_off=Decimal("10"),
                 once_per_client=True,
+            ),
+        ),
+        (
+            "cancellation_requests",
+            CancellationRequest(
+                f"{cid}-s1", cid, f"{cid}-s1", date(2026, 3, 10), date(2026, 3, 31), "moving"
             ),
         ),
     ]

@@ -15,6 +15,7 @@ from moneyed import Money
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     Contact,
     CreditEntry,
@@ -137,5 +138,11 @@ KINDS: dict[str, AggregateKind] = {
         PromotionRedemption,
         client_id=_client,
         keys=PromotionRedemption.keys,
+    ),
+    "cancellation_requests": AggregateKind(
+        "cancellation_request",
+        CancellationRequest,
+        client_id=_client,
+        due=lambda r: r.effective_on if r.pending else None,
     ),
 }

@@ -15,6 +15,7 @@ from hostbill_core.model.access import (
     StorefrontUserStatus,
 )
 from hostbill_core.model.billing import BillingState, ScheduledChange
+from hostbill_core.model.cancellations import CancellationRequest
 from hostbill_core.model.catalogue import PaymentType, PriceEntry, PricePlan, Product, ProductType
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.clients import (
@@ -59,6 +60,7 @@ __all__ = [
     "Address",
     "Allocation",
     "BillingState",
+    "CancellationRequest",
     "Client",
     "ClientId",
     "ClientSettings",

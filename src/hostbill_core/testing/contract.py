@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
+    CancellationRequest,
     Client,
     ClientId,
     ContactDetails,
@@ -96,6 +97,7 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "storefront_users": strategies.storefront_users(),
     "billing_states": strategies.billing_states(),
     "promotion_redemptions": usecase_strategies.promotion_redemptions(),
+    "cancellation_requests": usecase_strategies.cancellation_requests(),
 }
 
 
@@ -319,6 +321,26 @@ class UnitOfWorkContract:
             assert [
                 r.id for r in uow.promotion_redemptions.list(client_id=ClientId("client-2"))
             ] == ["o1"]
+
+    def test_pending_cancellations_are_listed_by_their_day(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        def request(service: str, effective: date, done: date | None = None) -> Any:
+            return CancellationRequest(
+                ServiceId(service), ClientId("client-1"), ServiceId(service), date(2026, 3, 1),
+                effective, carried_out_on=done,
+            )  # fmt: skip
+
+        self._add(
+            new_uow,
+            "cancellation_requests",
+            request("s-1", date(2026, 3, 31)),
+            request("s-2", date(2026, 4, 30)),
+            request("s-3", date(2026, 3, 15), done=date(2026, 3, 15)),
+        )
+        with new_uow() as uow:
+            due = uow.cancellation_requests.list(due_by=date(2026, 3, 31))
+            assert [r.id for r in due] == ["s-1"]  # s-3 is carried out: due no more
 
     def test_invoice_numbers_have_no_gaps_or_repeats(self, new_uow: UnitOfWorkFactory) -> None:
         with new_uow() as uow:

@@ -6,11 +6,12 @@ core models' strategies are in :mod:`hostbill_core.testing.strategies`.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from hostbill_core.model import PromotionRedemption, ServiceId
+from hostbill_core.model import CancellationRequest, PromotionRedemption, ServiceId
 from hostbill_core.testing.strategies import (
     billing_cycles,
     calendar_dates,
@@ -19,7 +20,7 @@ from hostbill_core.testing.strategies import (
     money,
 )
 
-__all__ = ["promotion_redemptions"]
+__all__ = ["cancellation_requests", "promotion_redemptions"]
 
 
 @st.composite
@@ -42,4 +43,20 @@ def promotion_redemptions(draw: st.DrawFn) -> PromotionRedemption:
         product_ids=tuple(draw(st.lists(identifiers("product"), max_size=2))),
         billing_cycles=tuple(draw(st.lists(billing_cycles(), max_size=2))),
         once_per_client=draw(st.booleans()),
+    )
+
+
+@st.composite
+def cancellation_requests(draw: st.DrawFn) -> CancellationRequest:
+    """An end-of-term cancellation, waiting or carried out."""
+    service = draw(identifiers("service"))
+    asked = draw(calendar_dates(max_value=date(2098, 12, 31)))
+    return CancellationRequest(
+        service,
+        draw(identifiers("client")),
+        service,
+        asked,
+        asked + timedelta(days=draw(st.integers(0, 400))),
+        draw(st.sampled_from(["", "moving to another host", "no longer needed"])),
+        draw(st.none() | st.integers(0, 400).map(lambda n: asked + timedelta(days=n))),
     )
