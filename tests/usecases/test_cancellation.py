@@ -20,19 +20,11 @@ from hostbill_core.usecases import (
     run_billing,
 )
 
-from .billing_shop import client, seed, service
-from .billing_shop import snapshot as billing_snapshot
+from .billing_shop import client, seed, service, snapshot
 
 END = CancellationMode.END_OF_TERM
 NOW = CancellationMode.IMMEDIATE
 SETTINGS = BillingSettings()  # invoices 14 days ahead; suspend on day 7, cancel on day 30
-
-
-def snapshot(uow):
-    state = billing_snapshot(uow)
-    with uow() as work:
-        state["cancellation_requests"] = work.cancellation_requests.list()
-    return state
 
 
 def shop(uow, *extra):
