@@ -30,6 +30,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -40,6 +41,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -294,6 +296,8 @@ class MemoryUnitOfWork:
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
     billing_states: _MemoryRepository[BillingState]
+    promotion_redemptions: _MemoryRepository[PromotionRedemption]
+    cancellation_requests: _MemoryRepository[CancellationRequest]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
