@@ -9,7 +9,9 @@ Durability and concurrency
     lose the last committed transaction on a power cut (never corrupt the file); that is
     acceptable here because every billing step is idempotent: rerunning the day repairs a lost
     commit. A unit of work is one ``BEGIN IMMEDIATE`` transaction, so writers from several
-    processes queue rather than fail, and a unit of work that raises rolls back whole.
+    processes queue rather than fail, and a unit of work that raises rolls back whole;
+    :meth:`SqliteUnitOfWork.savepoint` is an SQLite ``SAVEPOINT`` inside it. A write of a kind
+    without natural keys is one statement; one with keys runs in a savepoint of its own.
 
 The schema is versioned (table ``schema_version``) and created or migrated on open; opening
 twice changes nothing.
@@ -32,7 +34,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -93,6 +95,9 @@ _MIGRATIONS: tuple[str, ...] = (
 
 #: The schema version this code writes; a newer file is refused.
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+_IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
+_NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
 
 
 class SqliteStore:
@@ -164,6 +169,7 @@ class _SqliteRepository(Generic[T]):
         self._kind = kind
         self._db = db
         self._converter = converter
+        self._keyed = kind.keys is not _NO_KEYS
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -178,8 +184,11 @@ class _SqliteRepository(Generic[T]):
             self._db.execute("RELEASE write")
 
     def _load(self, data: str, version: int) -> T:
-        item: T = self._converter.structure(json.loads(data), self._kind.cls)
-        return attrs.evolve(item, version=version)  # type: ignore[misc]
+        raw = json.loads(data)
+        if isinstance(raw, dict):
+            raw["version"] = version  # the column is the truth (the text holds the same)
+        item: T = self._converter.structure(raw, self._kind.cls)
+        return item
 
     def _dump(self, item: T) -> str:
         return json.dumps(self._converter.unstructure(item), sort_keys=True)
@@ -206,9 +215,14 @@ class _SqliteRepository(Generic[T]):
         return None if row is None else str(row[0])
 
     def _write_keys(self, id: str, item: T) -> None:
+        self._db.execute(
+            "DELETE FROM natural_keys WHERE kind = ? AND id = ?", (self._kind.name, id)
+        )
+        self._insert_keys(id, self._kind.keys(item))
+
+    def _insert_keys(self, id: str, keys: tuple[str, ...]) -> None:
         kind = self._kind.name
-        self._db.execute("DELETE FROM natural_keys WHERE kind = ? AND id = ?", (kind, id))
-        for key in self._kind.keys(item):
+        for key in keys:
             try:
                 self._db.execute(
                     "INSERT INTO natural_keys (kind, key, id) VALUES (?, ?, ?)", (kind, key, id)
@@ -231,14 +245,19 @@ class _SqliteRepository(Generic[T]):
         )
 
     def add(self, item: T) -> T:
-        """Store a new aggregate at version 1."""
+        """Store a new aggregate at version 1.
+
+        Without natural keys one INSERT, atomic by itself; with keys, a savepoint around the
+        row and its keys.
+        """
         id, version = id_version(self._kind, item)
         if version != 0:
             raise ConflictError(
                 self._kind.name, id, f"a new aggregate has version 0, not {version}"
             )
         stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
-        with self._savepoint():
+        keys = self._kind.keys(stored)
+        with self._savepoint() if keys else contextlib.nullcontext():
             try:
                 self._db.execute(
                     "INSERT INTO aggregates "
@@ -250,14 +269,18 @@ class _SqliteRepository(Generic[T]):
                 raise ConflictError(
                     self._kind.name, id, "an aggregate with this id exists"
                 ) from None
-            self._write_keys(id, stored)
+            self._insert_keys(id, keys)
         return stored
 
     def save(self, item: T) -> T:
-        """Store a changed aggregate whose version is the stored one."""
+        """Store a changed aggregate whose version is the stored one.
+
+        A kind without natural keys is one UPDATE; otherwise a savepoint around the row and
+        its keys.
+        """
         id, version = id_version(self._kind, item)
         stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
-        with self._savepoint():
+        with self._savepoint() if self._keyed else contextlib.nullcontext():
             cursor = self._db.execute(
                 "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
                 "version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
@@ -278,7 +301,8 @@ class _SqliteRepository(Generic[T]):
                     f"stale save: stored version is {id_version(self._kind, current)[1]}, "
                     f"the save carried {version}; reload and retry",
                 )
-            self._write_keys(id, stored)
+            if self._keyed:
+                self._write_keys(id, stored)
         return stored
 
     def remove(self, id: str) -> None:
@@ -306,6 +330,22 @@ class _SqliteRepository(Generic[T]):
             params.append(due_by.isoformat())
         rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
         return tuple(self._load(data, version) for data, version in rows)
+
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
+        ids = list(client_ids)
+        found: dict[ClientId, list[T]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self._db.execute(
+                "SELECT client_id, data, version FROM aggregates INDEXED BY aggregates_by_client"
+                f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY client_id, id",
+                (self._kind.name, *chunk),
+            )
+            for client_id, data, version in rows:
+                found.setdefault(ClientId(client_id), []).append(self._load(data, version))
+        return {client_id: tuple(items) for client_id, items in found.items()}
 
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
@@ -413,3 +453,22 @@ class SqliteUnitOfWork:
         """Roll back everything since the last commit."""
         self._db.execute("ROLLBACK")
         self._db.execute("BEGIN IMMEDIATE")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """An SQLite ``SAVEPOINT``: rolled back to (and released) if the block raises.
+
+        Raises:
+            sqlite3.OperationalError: SQLite ended the transaction itself after an error (a
+                full disk): a savepoint now would begin a transaction of its own.
+        """
+        if not self._db.in_transaction:
+            raise sqlite3.OperationalError("the unit of work's transaction has ended")
+        self._db.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO unit")
+            self._db.execute("RELEASE unit")
+            raise
+        self._db.execute("RELEASE unit")
