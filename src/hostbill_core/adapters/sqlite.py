@@ -98,6 +98,14 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 _IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
 _NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
+
+
+def _copier(cls: type[Any]) -> tuple[str, ...] | None:
+    """The field names of a slotted attrs class whose slots are its fields, else None."""
+    names = tuple(field.name for field in attrs.fields(cls))
+    slots = set(getattr(cls, "__slots__", ())) - {"__weakref__"}
+    return names if slots == set(names) and "version" in names else None
 
 
 class SqliteStore:
@@ -170,6 +178,22 @@ class _SqliteRepository(Generic[T]):
         self._db = db
         self._converter = converter
         self._keyed = kind.keys is not _NO_KEYS
+        self._fields = _copier(kind.cls)
+
+    def _versioned(self, item: T, version: int) -> T:
+        """``item`` at ``version``.
+
+        Its other fields were validated when it was built: they are copied as they are, where
+        ``attrs.evolve`` would build (and validate) the whole aggregate again.
+        """
+        names = self._fields
+        if names is None or type(item) is not self._kind.cls:
+            return attrs.evolve(item, version=version)  # type: ignore[misc]
+        copy = object.__new__(type(item))
+        for name in names:
+            object.__setattr__(copy, name, getattr(item, name))
+        object.__setattr__(copy, "version", version)
+        return copy
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -247,29 +271,31 @@ class _SqliteRepository(Generic[T]):
     def add(self, item: T) -> T:
         """Store a new aggregate at version 1.
 
-        Without natural keys one INSERT, atomic by itself; with keys, a savepoint around the
-        row and its keys.
+        One INSERT for the row and one per natural key; if a key is taken, the row and the
+        keys inserted before it are deleted again (cheaper than a savepoint per write).
         """
         id, version = id_version(self._kind, item)
         if version != 0:
             raise ConflictError(
                 self._kind.name, id, f"a new aggregate has version 0, not {version}"
             )
-        stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
+        stored = self._versioned(item, 1)
+        try:
+            self._db.execute(
+                "INSERT INTO aggregates "
+                "(kind, id, client_id, due, amount, currency, version, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                (self._kind.name, id, *self._columns(stored), self._dump(stored)),
+            )
+        except sqlite3.IntegrityError:
+            raise ConflictError(self._kind.name, id, "an aggregate with this id exists") from None
         keys = self._kind.keys(stored)
-        with self._savepoint() if keys else contextlib.nullcontext():
+        if keys:
             try:
-                self._db.execute(
-                    "INSERT INTO aggregates "
-                    "(kind, id, client_id, due, amount, currency, version, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                    (self._kind.name, id, *self._columns(stored), self._dump(stored)),
-                )
-            except sqlite3.IntegrityError:
-                raise ConflictError(
-                    self._kind.name, id, "an aggregate with this id exists"
-                ) from None
-            self._insert_keys(id, keys)
+                self._insert_keys(id, keys)
+            except BaseException:
+                self._delete(id)
+                raise
         return stored
 
     def save(self, item: T) -> T:
@@ -279,7 +305,7 @@ class _SqliteRepository(Generic[T]):
         its keys.
         """
         id, version = id_version(self._kind, item)
-        stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
+        stored = self._versioned(item, version + 1)
         with self._savepoint() if self._keyed else contextlib.nullcontext():
             cursor = self._db.execute(
                 "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
@@ -308,6 +334,9 @@ class _SqliteRepository(Generic[T]):
     def remove(self, id: str) -> None:
         """Delete the aggregate and free its natural keys."""
         self.get(id)
+        self._delete(id)
+
+    def _delete(self, id: str) -> None:
         self._db.execute("DELETE FROM aggregates WHERE kind = ? AND id = ?", (self._kind.name, id))
         self._db.execute(
             "DELETE FROM natural_keys WHERE kind = ? AND id = ?", (self._kind.name, id)
@@ -379,6 +408,13 @@ class _SqliteNumbers:
 
     def next(self, series: str) -> int:
         """Take the next number of the series (given back if the transaction rolls back)."""
+        if _RETURNING:
+            rows = self._db.execute(
+                "INSERT INTO counters (series, value) VALUES (?, 1) "
+                "ON CONFLICT (series) DO UPDATE SET value = value + 1 RETURNING value",
+                (series,),
+            ).fetchall()
+            return int(rows[0][0])
         number = self.peek(series)
         self._db.execute(
             "INSERT INTO counters (series, value) VALUES (?, ?) "

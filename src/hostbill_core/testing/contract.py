@@ -274,6 +274,22 @@ class UnitOfWorkContract:
                 uow.invoices.add(sample_invoice("invoice-2"))
             assert uow.invoices.owner_of_key("service-1/2026-02-28/renewal") == "invoice-1"
 
+    def test_a_refused_key_leaves_nothing_of_the_write(self, new_uow: UnitOfWorkFactory) -> None:
+        self._add(new_uow, "invoices", sample_invoice())
+        free = InvoiceLine("Domain", to_money("5.00", "EUR"), LineKind.RENEWAL, key="free-key")
+        taken = sample_invoice("invoice-2")
+        both = attrs.evolve(taken, lines=(free, *taken.lines))  # a free key, then a taken one
+        with new_uow() as uow:
+            with pytest.raises(ConflictError):
+                uow.invoices.add(both)
+            assert uow.invoices.find("invoice-2") is None
+            assert uow.invoices.owner_of_key("free-key") is None
+            uow.invoices.add(attrs.evolve(both, id=InvoiceId("invoice-3"), lines=(free,)))
+            uow.commit()
+        with new_uow() as uow:
+            assert [i.id for i in uow.invoices.list()] == ["invoice-1", "invoice-3"]
+            assert uow.invoices.owner_of_key("free-key") == "invoice-3"
+
     def test_service_sits_in_one_group(self, new_uow: UnitOfWorkFactory) -> None:
         client, service = ClientId("client-1"), ServiceId("service-1")
         first = ServiceGroup(ServiceGroupId("g1"), client, "Shop", service_ids=(service,))
