@@ -2,6 +2,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,3 +115,20 @@ def test_model_validation_inside_structure_is_a_validation_error() -> None:
     data = make_converter().unstructure(sample_invoice())
     data["lines"][0]["amount"] = "USD 10.00"  # invoice is in EUR
     assert "does not match EUR" in _bad(data, Invoice).reason
+
+
+def test_hooks_registered_on_the_converter_apply_to_its_fast_path() -> None:
+    # The converter structures through a faster twin first: a hook must reach it too, or the
+    # twin would structure this dict its own way (x=1) without ever failing.
+    @attrs.frozen
+    class Point:
+        x: int
+
+    converter = make_converter()
+    converter.register_structure_hook(Point, lambda value, _type: Point(value["x"] * 2))
+    assert converter.structure({"x": 1}, Point) == Point(2)
+    by_predicate = make_converter()
+    by_predicate.register_structure_hook_func(
+        lambda cls: cls is Point, lambda value, _type: Point(value["x"] * 3)
+    )
+    assert by_predicate.structure({"x": 1}, Point) == Point(3)

@@ -20,17 +20,21 @@ Units of work
     others only on :meth:`UnitOfWork.commit`; leaving the block without committing, or with an
     exception, rolls back, so a failure halfway leaves storage as it was. Invoice numbers taken
     in a unit of work that rolls back are given out again: the series has no gaps.
+    :meth:`UnitOfWork.savepoint` nests a smaller all-or-nothing inside the transaction: the
+    billing run bills many clients in one transaction, each inside its own savepoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -41,6 +45,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -113,6 +118,16 @@ class Repository(Protocol[T]):
             client_id: only this client's aggregates.
             due_by: only those whose due date (a service's ``next_due_date``, an invoice's
                 ``due_date``) is on or before this date.
+        """
+        ...
+
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Return the aggregates of each client in ``client_ids``, each client's ordered by id.
+
+        The batch form of ``list(client_id=…)``: one round trip for a page of clients instead
+        of one per client (the billing run reads its clients, services and billing states this
+        way). It sees this unit of work's own writes, as ``list`` does. A client owning none
+        is absent from the mapping. For clients themselves, a client owns its own record.
         """
         ...
 
@@ -243,6 +258,16 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def promotion_redemptions(self) -> Repository[PromotionRedemption]:
+        """Each use of a promotion code (its use number and client are natural keys)."""
+        ...
+
+    @property
+    def cancellation_requests(self) -> Repository[CancellationRequest]:
+        """End-of-term cancellations, by service id; a pending one is due on its day."""
+        ...
+
+    @property
     def invoice_numbers(self) -> InvoiceNumbers:
         """The invoice-number series of this unit of work."""
         ...
@@ -270,6 +295,29 @@ class UnitOfWork(Protocol):
 
     def rollback(self) -> None:
         """Discard every write since the last commit."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A savepoint inside the transaction, used as a context manager.
+
+        Leaving the block with an exception discards every write made inside it (invoice
+        numbers taken inside are given out again) and re-raises; the writes made before it
+        stay, and the unit of work stays usable. Leaving the block normally keeps its writes,
+        to be committed or rolled back with the rest. Savepoints nest.
+
+        >>> from hostbill_core.adapters.memory import MemoryStore
+        >>> store = MemoryStore()
+        >>> with store.unit_of_work() as uow:
+        ...     first = uow.invoice_numbers.next("INV")
+        ...     try:
+        ...         with uow.savepoint():
+        ...             _ = uow.invoice_numbers.next("INV")
+        ...             raise RuntimeError("one client failed")
+        ...     except RuntimeError:
+        ...         pass
+        ...     uow.invoice_numbers.next("INV")
+        2
+        """
         ...
 
 

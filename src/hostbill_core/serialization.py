@@ -118,7 +118,39 @@ def _path(error: BaseException) -> tuple[str, object, str]:
 
 
 class HostbillConverter(cattrs.Converter):
-    """A cattrs converter whose :meth:`structure` raises only :class:`ValidationError`."""
+    """A cattrs converter whose :meth:`structure` raises only :class:`ValidationError`.
+
+    It structures through a twin converter without cattrs' detailed validation first (the
+    generated code is straight-line, several times faster on the storage adapters' hot path),
+    and only when that fails structures the input again with detailed validation, to name the
+    path of the first bad value. Hooks registered on the converter are registered on the twin
+    too, so both structure alike.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**{**options, "detailed_validation": True})
+        self._fast = cattrs.Converter(**{**options, "detailed_validation": False})
+
+    def register_structure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a structure hook (on the twin converter as well)."""
+        fast = getattr(self, "_fast", None)  # None while cattrs' own __init__ registers
+        if fast is not None:
+            fast.register_structure_hook(*args, **kwargs)
+        return super().register_structure_hook(*args, **kwargs)
+
+    def register_structure_hook_func(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a predicate structure hook (on the twin converter as well)."""
+        fast = getattr(self, "_fast", None)
+        if fast is not None:
+            fast.register_structure_hook_func(*args, **kwargs)
+        return super().register_structure_hook_func(*args, **kwargs)
+
+    def register_structure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a structure hook factory (on the twin converter as well)."""
+        fast = getattr(self, "_fast", None)
+        if fast is not None:
+            fast.register_structure_hook_factory(*args, **kwargs)
+        return super().register_structure_hook_factory(*args, **kwargs)
 
     def structure(self, obj: Any, cl: Any) -> Any:
         """Structure ``obj`` into ``cl``.
@@ -126,6 +158,10 @@ class HostbillConverter(cattrs.Converter):
         Raises:
             ValidationError: ``field`` is the path to the first bad value (``$.lines[0]``).
         """
+        try:
+            return self._fast.structure(obj, cl)
+        except Exception:  # structured again below, to say where and why
+            pass
         try:
             return super().structure(obj, cl)
         except (BaseValidationError, KeyError, TypeError, ValueError, HostbillError) as error:
@@ -141,7 +177,7 @@ def make_converter() -> HostbillConverter:
     Unstructured data is JSON-safe (strings, numbers, booleans, lists, dicts) and
     ``structure(unstructure(x), type(x)) == x`` for every model.
     """
-    converter = HostbillConverter(forbid_extra_keys=True, detailed_validation=True)
+    converter = HostbillConverter(forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict(str, "a string"))
     converter.register_structure_hook(int, _strict(int, "a whole number"))
     converter.register_structure_hook(bool, _strict(bool, "true or false"))

@@ -1,8 +1,10 @@
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 
+from hostbill_core.adapters import sqlite as sqlite_adapter
 from hostbill_core.adapters.sqlite import SCHEMA_VERSION, SqliteStore
 from hostbill_core.errors import ConfigurationError
 from hostbill_core.testing.contract import sample_client
@@ -67,3 +69,30 @@ def test_amount_column_is_exact_text() -> None:
         uow.commit()
     row = store._connection.execute("SELECT amount, currency, due FROM aggregates").fetchone()
     assert row == ("10.00", "EUR", "2026-02-28")
+
+
+@pytest.mark.parametrize("returning", [True, False])
+def test_invoice_numbers_with_and_without_insert_returning(
+    monkeypatch: pytest.MonkeyPatch, returning: bool
+) -> None:
+    # SQLite before 3.35 has no INSERT … RETURNING: numbers are read, then written.
+    monkeypatch.setattr(sqlite_adapter, "_RETURNING", returning)
+    store = SqliteStore(":memory:")
+    with store.unit_of_work() as uow:
+        assert [uow.invoice_numbers.next("INV") for _ in range(3)] == [1, 2, 3]
+        assert uow.invoice_numbers.next("PRO") == 1
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.invoice_numbers.next("INV") == 4
+        assert uow.invoice_numbers.peek("PRO") == 2
+
+
+def test_a_write_copies_the_aggregate_at_its_new_version() -> None:
+    # The adapter copies the fields instead of attrs.evolve: the copy equals the evolved one.
+    store = SqliteStore(":memory:")
+    client = sample_client()
+    with store.unit_of_work() as uow:
+        added = uow.clients.add(client)
+        saved = uow.clients.save(attrs.evolve(added, language="de"))
+    assert added == attrs.evolve(client, version=1)
+    assert saved == attrs.evolve(client, language="de", version=2)

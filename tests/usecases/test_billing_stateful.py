@@ -1,10 +1,10 @@
 """A stateful proof over random small shops and days.
 
-Rules run the billing day (dry run first), pay invoices in full or in part, add credit and
-change plans (upgrades and downgrades on the same cycle); after every step: running the same
-day again changes nothing, the dry run reported exactly what the run did, money is conserved,
-and every cycle a service moved forward is backed by exactly one paid renewal line (so no
-service is ever extended twice for a payment).
+Rules run the billing day (dry run first; one, two or many clients per transaction), pay
+invoices in full or in part, add credit and change plans (upgrades and downgrades on the same
+cycle); after every step: running the same day again changes nothing, the dry run reported
+exactly what the run did, money is conserved, and every cycle a service moved forward is
+backed by exactly one paid renewal line (so no service is ever extended twice for a payment).
 """
 
 import contextlib
@@ -21,6 +21,7 @@ from hostbill_core.errors import ValidationError
 from hostbill_core.model import CreditReason, InvoiceStatus, LineKind, Payment, ServiceStatus
 from hostbill_core.money import from_minor, sum_money, to_money, zero
 from hostbill_core.renewal import RenewalSettings, due_index, service_due_date
+from hostbill_core.usecases import billing_run
 from hostbill_core.usecases.add_credit import AddCredit, add_credit
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
@@ -41,8 +42,11 @@ class BillingMachine(RuleBasedStateMachine):
         data=st.data(),
         continues=st.booleans(),
         lead=st.sampled_from([0, 7, 14, 40]),
+        batch=st.sampled_from([1, 2, billing_run.BATCH_SIZE]),
     )
-    def shop(self, data, continues, lead):
+    def shop(self, data, continues, lead, batch):
+        # Clients per transaction: dry-run numbers and savepoints across batches too.
+        self.batch_size, billing_run.BATCH_SIZE = billing_run.BATCH_SIZE, batch
         self.store = MemoryStore()
         self.settings = BillingSettings(
             renewal=RenewalSettings(lead, continue_invoicing_when_unpaid=continues)
@@ -58,6 +62,10 @@ class BillingMachine(RuleBasedStateMachine):
         self.initial = {s.id: s for s in services}
         self.day = START
         self.count = 0
+
+    def teardown(self):
+        if hasattr(self, "batch_size"):
+            billing_run.BATCH_SIZE = self.batch_size
 
     def _id(self, prefix: str) -> str:
         self.count += 1

@@ -15,6 +15,7 @@ from moneyed import Money
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     Contact,
     CreditEntry,
@@ -24,6 +25,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -141,5 +143,17 @@ KINDS: dict[str, AggregateKind] = {
         due=lambda q: q.due_date,
         keys=lambda q: (q.key,),
         amount=lambda q: q.amount,
+    ),
+    "promotion_redemptions": AggregateKind(
+        "promotion_redemption",
+        PromotionRedemption,
+        client_id=_client,
+        keys=PromotionRedemption.keys,
+    ),
+    "cancellation_requests": AggregateKind(
+        "cancellation_request",
+        CancellationRequest,
+        client_id=_client,
+        due=lambda r: r.effective_on if r.pending else None,
     ),
 }

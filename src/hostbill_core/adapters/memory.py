@@ -18,8 +18,9 @@ key was taken; otherwise :class:`~hostbill_core.errors.ConflictError` and nothin
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -30,6 +31,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -40,6 +42,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -52,6 +55,7 @@ __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
 T = TypeVar("T")
 _Removed = None
+_ABSENT: Any = object()  # in the undo log: the id had no entry
 
 
 class _Table:
@@ -104,6 +108,7 @@ class _MemoryRepository(Generic[T]):
         self._table = table
         self._writes: dict[str, T | None] = {}
         self._bases: dict[str, int] = {}  # id → committed version when first written (0: new)
+        self._undo: list[tuple[str, Any, Any]] = []  # (id, write before, base before)
 
     def _visible(self, id: str) -> T | None:
         if id in self._writes:
@@ -140,6 +145,7 @@ class _MemoryRepository(Generic[T]):
                 raise ConflictError(self._kind.name, key, f"natural key already held by {owner}")
 
     def _stage(self, id: str, item: T | None) -> None:
+        self._undo.append((id, self._writes.get(id, _ABSENT), self._bases.get(id, _ABSENT)))
         if id not in self._bases:
             committed = self._table.rows.get(id)
             self._bases[id] = committed.version if committed is not None else 0
@@ -201,6 +207,15 @@ class _MemoryRepository(Generic[T]):
             found.append(item)
         return tuple(found)
 
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Visible aggregates of each client, ordered by id; clients owning none are absent."""
+        found = {}
+        for client_id in client_ids:
+            items = self.list(client_id=client_id)
+            if items:
+                found[client_id] = items
+        return found
+
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
     ) -> tuple[ClientId, ...]:
@@ -253,10 +268,25 @@ class _MemoryRepository(Generic[T]):
                 table.by_client.setdefault(owner, set()).add(id)
         self.discard()
 
+    def mark(self) -> int:
+        """A mark in the undo log, for :meth:`undo_to`."""
+        return len(self._undo)
+
+    def undo_to(self, mark: int) -> None:
+        """Undo every write staged since ``mark`` (a savepoint rolled back)."""
+        while len(self._undo) > mark:
+            id, write, base = self._undo.pop()
+            for table, before in ((self._writes, write), (self._bases, base)):
+                if before is _ABSENT:
+                    table.pop(id, None)
+                else:
+                    table[id] = before
+
     def discard(self) -> None:
         """Forget the overlay."""
         self._writes.clear()
         self._bases.clear()
+        self._undo.clear()
 
 
 class _MemoryNumbers:
@@ -298,6 +328,8 @@ class MemoryUnitOfWork:
     billing_states: _MemoryRepository[BillingState]
     refunds: _MemoryRepository[Refund]
     queued_items: _MemoryRepository[QueuedItem]
+    promotion_redemptions: _MemoryRepository[PromotionRedemption]
+    cancellation_requests: _MemoryRepository[CancellationRequest]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -332,3 +364,17 @@ class MemoryUnitOfWork:
         for repo in self.repositories():
             repo.discard()
         self.numbers.taken.clear()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo the block's writes and numbers if it raises; keep them otherwise."""
+        marks = [(repo, repo.mark()) for repo in self.repositories()]
+        taken = dict(self.numbers.taken)
+        try:
+            yield
+        except BaseException:
+            for repo, mark in marks:
+                repo.undo_to(mark)
+            self.numbers.taken.clear()
+            self.numbers.taken.update(taken)
+            raise

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -40,6 +40,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -50,6 +51,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -105,6 +107,8 @@ _MIGRATIONS: tuple[tuple[sa.Table, ...], ...] = ((_aggregates, _keys, _counters)
 
 #: The schema version this code writes; a newer database is refused.
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+_IN_CHUNK = 500  # ids per ``IN (…)`` of a batch read
 
 
 class SqlStore:
@@ -211,8 +215,11 @@ class _SqlRepository(Generic[T]):
         self._converter = converter
 
     def _load(self, data: str, version: int) -> T:
-        item: T = self._converter.structure(json.loads(data), self._kind.cls)
-        return attrs.evolve(item, version=version)  # type: ignore[misc]
+        raw = json.loads(data)
+        if isinstance(raw, dict):
+            raw["version"] = version  # the column is the truth (the text holds the same)
+        item: T = self._converter.structure(raw, self._kind.cls)
+        return item
 
     def _values(self, item: T, version: int) -> dict[str, Any]:
         amount = self._kind.amount(item)
@@ -323,6 +330,24 @@ class _SqlRepository(Generic[T]):
         rows = self._session.conn.execute(query.order_by(_aggregates.c.id)).all()
         return tuple(self._load(row.data, row.version) for row in rows)
 
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
+        ids = list(client_ids)
+        found: dict[ClientId, list[T]] = {}
+        columns = _aggregates.c
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = (
+                sa.select(columns.client_id, columns.data, columns.version)
+                .where(columns.kind == self._kind.name)
+                .where(columns.client_id.in_(ids[start : start + _IN_CHUNK]))
+                .order_by(columns.client_id, columns.id)
+            )
+            for row in self._session.conn.execute(query):
+                found.setdefault(ClientId(row.client_id), []).append(
+                    self._load(row.data, row.version)
+                )
+        return {client_id: tuple(items) for client_id, items in found.items()}
+
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
     ) -> tuple[ClientId, ...]:
@@ -406,6 +431,8 @@ class SqlUnitOfWork:
     billing_states: _SqlRepository[BillingState]
     refunds: _SqlRepository[Refund]
     queued_items: _SqlRepository[QueuedItem]
+    promotion_redemptions: _SqlRepository[PromotionRedemption]
+    cancellation_requests: _SqlRepository[CancellationRequest]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)
@@ -455,3 +482,9 @@ class SqlUnitOfWork:
         if session.transaction is not None:
             session.transaction.rollback()
             session.transaction = session.conn.begin()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A database ``SAVEPOINT`` (a nested transaction): rolled back if the block raises."""
+        with self._session.conn.begin_nested():
+            yield

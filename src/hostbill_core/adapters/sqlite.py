@@ -9,7 +9,9 @@ Durability and concurrency
     lose the last committed transaction on a power cut (never corrupt the file); that is
     acceptable here because every billing step is idempotent: rerunning the day repairs a lost
     commit. A unit of work is one ``BEGIN IMMEDIATE`` transaction, so writers from several
-    processes queue rather than fail, and a unit of work that raises rolls back whole.
+    processes queue rather than fail, and a unit of work that raises rolls back whole;
+    :meth:`SqliteUnitOfWork.savepoint` is an SQLite ``SAVEPOINT`` inside it. A write of a kind
+    without natural keys is one statement; one with keys runs in a savepoint of its own.
 
 The schema is versioned (table ``schema_version``) and created or migrated on open; opening
 twice changes nothing.
@@ -32,7 +34,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +46,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -54,6 +57,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -95,6 +99,17 @@ _MIGRATIONS: tuple[str, ...] = (
 
 #: The schema version this code writes; a newer file is refused.
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+_IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
+_NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
+
+
+def _copier(cls: type[Any]) -> tuple[str, ...] | None:
+    """The field names of a slotted attrs class whose slots are its fields, else None."""
+    names = tuple(field.name for field in attrs.fields(cls))
+    slots = set(getattr(cls, "__slots__", ())) - {"__weakref__"}
+    return names if slots == set(names) and "version" in names else None
 
 
 class SqliteStore:
@@ -166,6 +181,23 @@ class _SqliteRepository(Generic[T]):
         self._kind = kind
         self._db = db
         self._converter = converter
+        self._keyed = kind.keys is not _NO_KEYS
+        self._fields = _copier(kind.cls)
+
+    def _versioned(self, item: T, version: int) -> T:
+        """``item`` at ``version``.
+
+        Its other fields were validated when it was built: they are copied as they are, where
+        ``attrs.evolve`` would build (and validate) the whole aggregate again.
+        """
+        names = self._fields
+        if names is None or type(item) is not self._kind.cls:
+            return attrs.evolve(item, version=version)  # type: ignore[misc]
+        copy = object.__new__(type(item))
+        for name in names:
+            object.__setattr__(copy, name, getattr(item, name))
+        object.__setattr__(copy, "version", version)
+        return copy
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -180,8 +212,11 @@ class _SqliteRepository(Generic[T]):
             self._db.execute("RELEASE write")
 
     def _load(self, data: str, version: int) -> T:
-        item: T = self._converter.structure(json.loads(data), self._kind.cls)
-        return attrs.evolve(item, version=version)  # type: ignore[misc]
+        raw = json.loads(data)
+        if isinstance(raw, dict):
+            raw["version"] = version  # the column is the truth (the text holds the same)
+        item: T = self._converter.structure(raw, self._kind.cls)
+        return item
 
     def _dump(self, item: T) -> str:
         return json.dumps(self._converter.unstructure(item), sort_keys=True)
@@ -208,9 +243,14 @@ class _SqliteRepository(Generic[T]):
         return None if row is None else str(row[0])
 
     def _write_keys(self, id: str, item: T) -> None:
+        self._db.execute(
+            "DELETE FROM natural_keys WHERE kind = ? AND id = ?", (self._kind.name, id)
+        )
+        self._insert_keys(id, self._kind.keys(item))
+
+    def _insert_keys(self, id: str, keys: tuple[str, ...]) -> None:
         kind = self._kind.name
-        self._db.execute("DELETE FROM natural_keys WHERE kind = ? AND id = ?", (kind, id))
-        for key in self._kind.keys(item):
+        for key in keys:
             try:
                 self._db.execute(
                     "INSERT INTO natural_keys (kind, key, id) VALUES (?, ?, ?)", (kind, key, id)
@@ -233,33 +273,44 @@ class _SqliteRepository(Generic[T]):
         )
 
     def add(self, item: T) -> T:
-        """Store a new aggregate at version 1."""
+        """Store a new aggregate at version 1.
+
+        One INSERT for the row and one per natural key; if a key is taken, the row and the
+        keys inserted before it are deleted again (cheaper than a savepoint per write).
+        """
         id, version = id_version(self._kind, item)
         if version != 0:
             raise ConflictError(
                 self._kind.name, id, f"a new aggregate has version 0, not {version}"
             )
-        stored: T = attrs.evolve(item, version=1)  # type: ignore[misc]
-        with self._savepoint():
+        stored = self._versioned(item, 1)
+        try:
+            self._db.execute(
+                "INSERT INTO aggregates "
+                "(kind, id, client_id, due, amount, currency, version, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                (self._kind.name, id, *self._columns(stored), self._dump(stored)),
+            )
+        except sqlite3.IntegrityError:
+            raise ConflictError(self._kind.name, id, "an aggregate with this id exists") from None
+        keys = self._kind.keys(stored)
+        if keys:
             try:
-                self._db.execute(
-                    "INSERT INTO aggregates "
-                    "(kind, id, client_id, due, amount, currency, version, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                    (self._kind.name, id, *self._columns(stored), self._dump(stored)),
-                )
-            except sqlite3.IntegrityError:
-                raise ConflictError(
-                    self._kind.name, id, "an aggregate with this id exists"
-                ) from None
-            self._write_keys(id, stored)
+                self._insert_keys(id, keys)
+            except BaseException:
+                self._delete(id)
+                raise
         return stored
 
     def save(self, item: T) -> T:
-        """Store a changed aggregate whose version is the stored one."""
+        """Store a changed aggregate whose version is the stored one.
+
+        A kind without natural keys is one UPDATE; otherwise a savepoint around the row and
+        its keys.
+        """
         id, version = id_version(self._kind, item)
-        stored: T = attrs.evolve(item, version=version + 1)  # type: ignore[misc]
-        with self._savepoint():
+        stored = self._versioned(item, version + 1)
+        with self._savepoint() if self._keyed else contextlib.nullcontext():
             cursor = self._db.execute(
                 "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
                 "version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
@@ -280,12 +331,16 @@ class _SqliteRepository(Generic[T]):
                     f"stale save: stored version is {id_version(self._kind, current)[1]}, "
                     f"the save carried {version}; reload and retry",
                 )
-            self._write_keys(id, stored)
+            if self._keyed:
+                self._write_keys(id, stored)
         return stored
 
     def remove(self, id: str) -> None:
         """Delete the aggregate and free its natural keys."""
         self.get(id)
+        self._delete(id)
+
+    def _delete(self, id: str) -> None:
         self._db.execute("DELETE FROM aggregates WHERE kind = ? AND id = ?", (self._kind.name, id))
         self._db.execute(
             "DELETE FROM natural_keys WHERE kind = ? AND id = ?", (self._kind.name, id)
@@ -308,6 +363,22 @@ class _SqliteRepository(Generic[T]):
             params.append(due_by.isoformat())
         rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
         return tuple(self._load(data, version) for data, version in rows)
+
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
+        ids = list(client_ids)
+        found: dict[ClientId, list[T]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self._db.execute(
+                "SELECT client_id, data, version FROM aggregates INDEXED BY aggregates_by_client"
+                f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY client_id, id",
+                (self._kind.name, *chunk),
+            )
+            for client_id, data, version in rows:
+                found.setdefault(ClientId(client_id), []).append(self._load(data, version))
+        return {client_id: tuple(items) for client_id, items in found.items()}
 
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
@@ -341,6 +412,13 @@ class _SqliteNumbers:
 
     def next(self, series: str) -> int:
         """Take the next number of the series (given back if the transaction rolls back)."""
+        if _RETURNING:
+            rows = self._db.execute(
+                "INSERT INTO counters (series, value) VALUES (?, 1) "
+                "ON CONFLICT (series) DO UPDATE SET value = value + 1 RETURNING value",
+                (series,),
+            ).fetchall()
+            return int(rows[0][0])
         number = self.peek(series)
         self._db.execute(
             "INSERT INTO counters (series, value) VALUES (?, ?) "
@@ -369,6 +447,8 @@ class SqliteUnitOfWork:
     billing_states: _SqliteRepository[BillingState]
     refunds: _SqliteRepository[Refund]
     queued_items: _SqliteRepository[QueuedItem]
+    promotion_redemptions: _SqliteRepository[PromotionRedemption]
+    cancellation_requests: _SqliteRepository[CancellationRequest]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter
@@ -417,3 +497,22 @@ class SqliteUnitOfWork:
         """Roll back everything since the last commit."""
         self._db.execute("ROLLBACK")
         self._db.execute("BEGIN IMMEDIATE")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """An SQLite ``SAVEPOINT``: rolled back to (and released) if the block raises.
+
+        Raises:
+            sqlite3.OperationalError: SQLite ended the transaction itself after an error (a
+                full disk): a savepoint now would begin a transaction of its own.
+        """
+        if not self._db.in_transaction:
+            raise sqlite3.OperationalError("the unit of work's transaction has ended")
+        self._db.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO unit")
+            self._db.execute("RELEASE unit")
+            raise
+        self._db.execute("RELEASE unit")

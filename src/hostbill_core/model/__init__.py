@@ -15,6 +15,7 @@ from hostbill_core.model.access import (
     StorefrontUserStatus,
 )
 from hostbill_core.model.billing import BillingState, ScheduledChange
+from hostbill_core.model.cancellations import CancellationRequest
 from hostbill_core.model.catalogue import PaymentType, PriceEntry, PricePlan, Product, ProductType
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.clients import (
@@ -50,6 +51,7 @@ from hostbill_core.model.invoices import (
 )
 from hostbill_core.model.ledger import Allocation, CreditEntry, CreditReason, Payment
 from hostbill_core.model.orders import Order, OrderItem, OrderStatus
+from hostbill_core.model.promotions import PromotionRedemption
 from hostbill_core.model.queue import QueuedItem, QueuedItemId
 from hostbill_core.model.quotes import Quote, QuoteLine, QuoteStatus
 from hostbill_core.model.refunds import Refund, RefundDestination, RefundId
@@ -60,6 +62,7 @@ __all__ = [
     "Address",
     "Allocation",
     "BillingState",
+    "CancellationRequest",
     "Client",
     "ClientId",
     "ClientSettings",
@@ -95,6 +98,7 @@ __all__ = [
     "ProductId",
     "ProductType",
     "ProfileChange",
+    "PromotionRedemption",
     "QueuedItem",
     "QueuedItemId",
     "Quote",

@@ -90,20 +90,27 @@ def _event(service: Service, due: date, entry: Entry, day: int) -> LifecycleEven
     )
 
 
-def _events(service: Service, plan: Plan, lo: int, hi: int) -> list[LifecycleEvent]:
-    """The events of ``service`` dated in [lo, hi] (ordinals): THE generator for both views."""
+def _events(
+    service: Service, plan: Plan, lo: int, hi: int, done: Collection[str] = frozenset()
+) -> list[LifecycleEvent]:
+    """The events of ``service`` dated in [lo, hi] (ordinals): THE generator for both views.
+
+    Events whose key is in ``done`` are left out before they are built (the daily run's
+    second pass over a day finds nearly all of them done).
+    """
     due = service.next_due_date
     base = due.toordinal()
     if plan.cutoff is not None:
         hi = min(hi, base + plan.cutoff)
     events = []
     if base + plan.first <= hi and base + plan.last >= lo:
+        prefix = f"{service.id}/{due.isoformat()}/"
         for entry in plan.current:
             day = base + entry.offset
-            if lo <= day <= hi:
+            if lo <= day <= hi and prefix + entry.step not in done:
                 events.append(_event(service, due, entry, day))
     if plan.later and base + _shortest(service.cycle) + plan.later_first <= hi:
-        events.extend(_later_events(service, plan, lo, hi))
+        events.extend(_later_events(service, plan, lo, hi, done))
     return events
 
 
@@ -112,7 +119,9 @@ def _shortest(cycle: BillingCycle) -> int:
     return 28 * cycle.in_months if cycle.is_calendar else cycle.in_days
 
 
-def _later_events(service: Service, plan: Plan, lo: int, hi: int) -> list[LifecycleEvent]:
+def _later_events(
+    service: Service, plan: Plan, lo: int, hi: int, done: Collection[str]
+) -> list[LifecycleEvent]:
     events: list[LifecycleEvent] = []
     n = due_index(service, service.next_due_date) + 1
     while True:
@@ -120,9 +129,10 @@ def _later_events(service: Service, plan: Plan, lo: int, hi: int) -> list[Lifecy
         base = due.toordinal()
         if base + plan.later_first > hi:
             return events
+        prefix = f"{service.id}/{due.isoformat()}/"
         for entry in plan.later:
             day = base + entry.offset
-            if lo <= day <= hi:
+            if lo <= day <= hi and prefix + entry.step not in done:
                 events.append(_event(service, due, entry, day))
         n += 1
 
@@ -188,9 +198,7 @@ def actions_due(
     due: list[LifecycleEvent] = []
     for service in services:
         if service.status in _LIVE:
-            due.extend(_events(service, planner.plan(service), lo, hi))
-    if done:
-        due = [event for event in due if event.key not in done]
+            due.extend(_events(service, planner.plan(service), lo, hi, done))
     if since is not None:
         due.sort(key=lambda event: event.on)
     return tuple(due)

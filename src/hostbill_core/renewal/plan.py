@@ -8,6 +8,7 @@ before it, positive after), so finding a service's events for a window is intege
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import date
 
 import attrs
@@ -123,10 +124,15 @@ def _sort(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(sorted(entries, key=lambda e: (e.offset, e.kind.rank, e.step)))
 
 
+@functools.lru_cache(maxsize=256)
 def compile_plan(
     sequence: RenewalSequence, product_type: ProductType | None, lead: int, continues: bool
 ) -> Plan:
-    """The plan for services of ``product_type`` with ``lead`` days and the invoicing switch."""
+    """The plan for services of ``product_type`` with ``lead`` days and the invoicing switch.
+
+    A pure function of immutable values, memoised: every call of the engine with the same
+    sequence (a billing run calls it once per client) shares one compiled plan.
+    """
     steps = sequence.steps_for(product_type)
     before = _before_due(sequence, lead)
     cancels = [s.day for s in steps if ExpiryAction.CANCEL in s.actions]

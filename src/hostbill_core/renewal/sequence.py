@@ -129,7 +129,7 @@ def _reminders(value: object) -> tuple[int, ...]:
     return tuple(sorted(days, reverse=True))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class RenewalSequence:
     """Reminders before each due date and expiry steps after an unpaid one.
 

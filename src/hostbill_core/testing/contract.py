@@ -11,13 +11,14 @@
 
 The same tests run unchanged on the memory and SQLite adapters shipped here. They check
 versions (a stale save is refused), natural keys (a billable item is invoiced once, a service
-sits in one group), atomicity (an exception or a missing commit leaves storage as it was) and
-gap-free invoice numbers.
+sits in one group), atomicity (an exception or a missing commit leaves storage as it was),
+gap-free invoice numbers, batch reads by client, and savepoints.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
+    CancellationRequest,
     Client,
     ClientId,
     ContactDetails,
@@ -35,10 +37,12 @@ from hostbill_core.model import (
     InvoiceId,
     InvoiceLine,
     LineKind,
+    OrderId,
     Payment,
     PaymentId,
     PlanId,
     ProductId,
+    PromotionRedemption,
     Service,
     ServiceGroup,
     ServiceGroupId,
@@ -48,7 +52,7 @@ from hostbill_core.model.queue import QueuedItem, QueuedItemId
 from hostbill_core.model.refunds import Refund, RefundId
 from hostbill_core.money import to_money
 from hostbill_core.ports import UnitOfWorkFactory
-from hostbill_core.testing import strategies
+from hostbill_core.testing import strategies, usecase_strategies
 
 __all__ = ["UnitOfWorkContract", "sample_client", "sample_invoice", "sample_service"]
 
@@ -96,6 +100,8 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "billing_states": strategies.billing_states(),
     "refunds": strategies.refunds(),
     "queued_items": strategies.queued_items(),
+    "promotion_redemptions": usecase_strategies.promotion_redemptions(),
+    "cancellation_requests": usecase_strategies.cancellation_requests(),
 }
 
 
@@ -278,6 +284,22 @@ class UnitOfWorkContract:
                 uow.invoices.add(sample_invoice("invoice-2"))
             assert uow.invoices.owner_of_key("service-1/2026-02-28/renewal") == "invoice-1"
 
+    def test_a_refused_key_leaves_nothing_of_the_write(self, new_uow: UnitOfWorkFactory) -> None:
+        self._add(new_uow, "invoices", sample_invoice())
+        free = InvoiceLine("Domain", to_money("5.00", "EUR"), LineKind.RENEWAL, key="free-key")
+        taken = sample_invoice("invoice-2")
+        both = attrs.evolve(taken, lines=(free, *taken.lines))  # a free key, then a taken one
+        with new_uow() as uow:
+            with pytest.raises(ConflictError):
+                uow.invoices.add(both)
+            assert uow.invoices.find("invoice-2") is None
+            assert uow.invoices.owner_of_key("free-key") is None
+            uow.invoices.add(attrs.evolve(both, id=InvoiceId("invoice-3"), lines=(free,)))
+            uow.commit()
+        with new_uow() as uow:
+            assert [i.id for i in uow.invoices.list()] == ["invoice-1", "invoice-3"]
+            assert uow.invoices.owner_of_key("free-key") == "invoice-3"
+
     def test_service_sits_in_one_group(self, new_uow: UnitOfWorkFactory) -> None:
         client, service = ClientId("client-1"), ServiceId("service-1")
         first = ServiceGroup(ServiceGroupId("g1"), client, "Shop", service_ids=(service,))
@@ -326,6 +348,51 @@ class UnitOfWorkContract:
             due = uow.queued_items.list(due_by=date(2026, 3, 1))
             assert [q.id for q in due] == ["q2"]
 
+    def test_a_promotion_use_and_a_once_per_client_code_are_held_once(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        first = PromotionRedemption(
+            OrderId("o1"), "SPRING", ClientId("client-1"), OrderId("o1"), date(2026, 3, 1), 1,
+            percent_off=Decimal("10"), once_per_client=True,
+        )  # fmt: skip
+        self._add(new_uow, "promotion_redemptions", first)
+        again = attrs.evolve(first, id=OrderId("o2"), order_id=OrderId("o2"), use=2)
+        for clash in (attrs.evolve(again, use=1), again):  # the same use; the same client
+            with new_uow() as uow, pytest.raises(ConflictError):
+                uow.promotion_redemptions.add(clash)
+        key = "promotion/SPRING/client/client-1"
+        with new_uow() as uow:
+            moved = attrs.evolve(
+                uow.promotion_redemptions.get("o1"), client_id=ClientId("client-2")
+            )
+            uow.promotion_redemptions.save(moved)  # a merge moves it; its keys stay
+            uow.commit()
+        with new_uow() as uow:
+            assert uow.promotion_redemptions.owner_of_key(key) == "o1"
+            assert [
+                r.id for r in uow.promotion_redemptions.list(client_id=ClientId("client-2"))
+            ] == ["o1"]
+
+    def test_pending_cancellations_are_listed_by_their_day(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        def request(service: str, effective: date, done: date | None = None) -> Any:
+            return CancellationRequest(
+                ServiceId(service), ClientId("client-1"), ServiceId(service), date(2026, 3, 1),
+                effective, carried_out_on=done,
+            )  # fmt: skip
+
+        self._add(
+            new_uow,
+            "cancellation_requests",
+            request("s-1", date(2026, 3, 31)),
+            request("s-2", date(2026, 4, 30)),
+            request("s-3", date(2026, 3, 15), done=date(2026, 3, 15)),
+        )
+        with new_uow() as uow:
+            due = uow.cancellation_requests.list(due_by=date(2026, 3, 31))
+            assert [r.id for r in due] == ["s-1"]  # s-3 is carried out: due no more
+
     def test_invoice_numbers_have_no_gaps_or_repeats(self, new_uow: UnitOfWorkFactory) -> None:
         with new_uow() as uow:
             taken = [uow.invoice_numbers.next("INV"), uow.invoice_numbers.next("INV")]
@@ -348,3 +415,82 @@ class UnitOfWorkContract:
         with new_uow() as uow:
             assert uow.clients.find("client-1") is not None
             assert uow.services.find("service-1") is None
+
+    def test_for_clients_groups_each_clients_aggregates_in_id_order(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        self._add(
+            new_uow,
+            "services",
+            sample_service("s-b", "client-1"),
+            sample_service("s-a", "client-1"),
+            sample_service("s-c", "client-2"),
+            sample_service("s-d", "client-3"),
+        )
+        with new_uow() as uow:
+            uow.services.add(sample_service("s-e", "client-2"))
+            uow.services.remove("s-d")
+            found = uow.services.for_clients([ClientId("client-2"), ClientId("client-1")])
+            assert {c: [s.id for s in items] for c, items in found.items()} == {
+                "client-1": ["s-a", "s-b"],
+                "client-2": ["s-c", "s-e"],
+            }
+            assert uow.services.for_clients([ClientId("client-3"), ClientId("nobody")]) == {}
+            assert uow.services.for_clients([]) == {}
+
+    def test_for_clients_reads_many_clients_at_once(self, new_uow: UnitOfWorkFactory) -> None:
+        ids = [f"client-{n:04d}" for n in range(1200)]  # more than one chunk of parameters
+        self._add(new_uow, "clients", *(sample_client(id) for id in ids[::2]))
+        with new_uow() as uow:
+            found = uow.clients.for_clients([ClientId(id) for id in ids])
+            assert sorted(found) == ids[::2]
+            assert all(c.id == id and c.version == 1 for id, (c,) in found.items())
+
+    def test_savepoint_rolls_back_only_its_own_writes(self, new_uow: UnitOfWorkFactory) -> None:
+        (client,) = self._add(new_uow, "clients", sample_client())
+        with new_uow() as uow:
+            uow.services.add(sample_service("s-before"))
+            assert uow.invoice_numbers.next("INV") == 1
+            with pytest.raises(RuntimeError), uow.savepoint():
+                uow.clients.save(attrs.evolve(client, language="de"))
+                uow.services.add(sample_service("s-inside"))
+                uow.services.remove("s-before")
+                uow.invoices.add(sample_invoice())
+                assert uow.invoice_numbers.next("INV") == 2
+                raise RuntimeError("one client failed")
+            assert uow.clients.get("client-1") == client
+            assert [s.id for s in uow.services.list()] == ["s-before"]
+            assert uow.invoices.owner_of_key("service-1/2026-02-28/renewal") is None
+            assert uow.invoice_numbers.next("INV") == 2  # given out again
+            uow.invoices.add(sample_invoice())  # the key is free again
+            uow.commit()
+        with new_uow() as uow:
+            assert [s.id for s in uow.services.list()] == ["s-before"]
+            assert uow.invoices.get("invoice-1").version == 1
+            assert uow.invoice_numbers.peek("INV") == 3
+
+    def test_savepoints_keep_their_writes_and_nest(self, new_uow: UnitOfWorkFactory) -> None:
+        with new_uow() as uow:
+            with uow.savepoint():
+                uow.clients.add(sample_client())
+                with pytest.raises(ConflictError), uow.savepoint():
+                    uow.services.add(sample_service("s-inner"))
+                    uow.clients.add(sample_client())  # refused: rolls back the inner block
+                with uow.savepoint():
+                    uow.services.add(sample_service("s-kept"))
+            uow.commit()
+        with new_uow() as uow:
+            assert uow.clients.find("client-1") is not None
+            assert [s.id for s in uow.services.list()] == ["s-kept"]
+
+    def test_savepoint_writes_roll_back_with_the_unit_of_work(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        with new_uow() as uow:
+            with uow.savepoint():
+                uow.clients.add(sample_client())
+                uow.invoice_numbers.next("INV")
+            uow.rollback()
+        with new_uow() as uow:
+            assert uow.clients.find("client-1") is None
+            assert uow.invoice_numbers.peek("INV") == 1

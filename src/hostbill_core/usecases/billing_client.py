@@ -34,7 +34,7 @@ from hostbill_core.usecases.billing_context import RunContext
 from hostbill_core.usecases.billing_invoices import issue_renewals
 from hostbill_core.usecases.billing_report import ClientRun
 from hostbill_core.usecases.billing_steps import carry_out
-from hostbill_core.usecases.billing_work import ClientWork
+from hostbill_core.usecases.billing_work import ClientRecords, ClientWork
 
 __all__ = ["MAX_PASSES", "bill_client"]
 
@@ -52,24 +52,27 @@ def bill_client(
     client_id: ClientId,
     run: RunContext,
     next_number: Callable[[str], int] | None = None,
+    records: ClientRecords | None = None,
 ) -> ClientRun:
     """Carry out ``client_id``'s billing day through ``uow`` (not committed).
 
     Args:
-        uow: the client's unit of work.
+        uow: the client's unit of work (or the savepoint of it kept for the client).
         client_id: the client.
         run: the run's day, settings, catalogue and rates.
         next_number: takes invoice numbers (default: the unit of work's series).
+        records: the client's record, state and services, read with its page of clients
+            (default: read here).
 
     Raises:
         NotFoundError: no such client.
         HostbillError: a refusal of an engine (no price, a bad series…); the caller rolls
             the unit of work back and reports it.
     """
-    client = uow.clients.get(client_id)
+    client = uow.clients.get(client_id) if records is None else records.client
     if client.status in _CLOSED:
         return ClientRun(client_id)
-    work = ClientWork.load(uow, client, run, next_number)
+    work = ClientWork.load(uow, client, run, next_number, records)
     for _ in range(MAX_PASSES):
         work.apply_scheduled_changes()
         events = _pending(work, client)

@@ -44,14 +44,17 @@ def invoice_id_for(client_id: str, first_key: str) -> InvoiceId:
 def _proposed(work: ClientWork, events: Sequence[LifecycleEvent]) -> list[BillableItem]:
     run, uow = work.run, work.uow
     items: list[BillableItem] = []
+    promotions = None  # the client's promotion redemptions, read once and only when pricing
     for event in events:
         service = work.services[event.service_id]
         current = event.due_date >= service.next_due_date  # not renewed meanwhile
         if current and uow.invoices.owner_of_key(renewal_key(service, event.due_date)) is None:
+            if promotions is None:
+                promotions = uow.promotion_redemptions.list(client_id=work.client.id)
             items.extend(
                 renewal_items(
                     service, event.due_date, work.client, run.catalogue, run.settings,
-                    on=run.as_of, rates=run.rates,
+                    on=run.as_of, rates=run.rates, promotions=promotions,
                 )
             )  # fmt: skip
         work.done.add(event.key)

@@ -1,4 +1,4 @@
-"""The daily billing run: every client in its own unit of work, failures isolated, dry run exact.
+"""The daily billing run: every client all or nothing, failures isolated, dry run exact.
 
 :func:`run_billing` is what a panel's cron calls once a day (or once a minute: a second run
 for the same day creates nothing). Clients are streamed in pages of ids, so memory does not
@@ -6,11 +6,13 @@ grow with the number of clients, and only clients holding a service due within t
 look-ahead are visited: a service due later has no event yet.
 
 For each client, :func:`~hostbill_core.usecases.billing_client.bill_client` proposes what
-the client's history implies and reconciles it with what exists. Then the unit of work is
-committed, or rolled back in a dry run: the dry run and the real run are the same code, so
-they report the same thing. Events go to the sink only after a commit: a client that failed
-or a dry run sends nothing. A client whose unit of work raises is reported with its error and
-left as it was; the run goes on, and the next run picks the client up again.
+the client's history implies and reconciles it with what exists. Clients are billed in
+batches, one transaction per batch and a savepoint per client
+(:mod:`~hostbill_core.usecases.billing_batch`); the transaction is committed, or rolled back
+in a dry run: the dry run and the real run are the same code, so they report the same thing.
+Events go to the sink only after a commit: a client that failed or a dry run sends nothing.
+A client whose savepoint raises is reported with its error and left as it was; the run goes
+on, and the next run picks the client up again.
 
 >>> from datetime import date
 >>> from hostbill_core.adapters.memory import MemoryStore
@@ -22,22 +24,25 @@ run of 2026-03-01: 0 client(s), 0 service(s) examined; 0 invoice(s) (nothing),
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from hostbill_core.errors import ValidationError
 from hostbill_core.model import ClientId
-from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWork, UnitOfWorkFactory
-from hostbill_core.usecases.billing_client import bill_client
+from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWorkFactory
+from hostbill_core.usecases.billing_batch import DryRunNumbers, bill_batch
 from hostbill_core.usecases.billing_context import RunContext
-from hostbill_core.usecases.billing_report import BillingRunReport, ClientFailure, ClientRun
+from hostbill_core.usecases.billing_report import BillingRunReport, ClientRun
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
 
-__all__ = ["PAGE_SIZE", "iter_billing_run", "run_billing"]
+__all__ = ["BATCH_SIZE", "PAGE_SIZE", "iter_billing_run", "run_billing"]
 
 PAGE_SIZE = 500
 """Client ids read per page while streaming clients."""
+
+BATCH_SIZE = 100
+"""Clients billed per transaction, each in its own savepoint."""
 
 
 def _check_day(as_of: object) -> date:
@@ -94,18 +99,30 @@ def iter_billing_run(
 ) -> Iterator[ClientRun]:
     """The billing run as a stream of client runs, one per client examined, in id order.
 
-    Each client's unit of work is committed (or rolled back) before its run is yielded. Use it
-    to report progress or to keep memory flat on a large shop; :func:`run_billing` is this
-    stream summarised. Arguments as for :func:`run_billing`.
+    Clients are billed :data:`BATCH_SIZE` to a transaction, each in its own savepoint
+    (:mod:`~hostbill_core.usecases.billing_batch`); a client's run is yielded once its batch
+    is committed (or rolled back). Use it to report progress or to keep memory flat on a large
+    shop; :func:`run_billing` is this stream summarised. Arguments as for :func:`run_billing`.
     """
     day = _check_day(as_of)
     with uow_factory() as uow:
         catalogue = Catalogue.load(uow)
     run = RunContext(day, settings, catalogue, rates)
     ids = clients if clients is not None else _candidates(uow_factory, run)
-    dry = _DryRunNumbers() if dry_run else None
+    dry = DryRunNumbers() if dry_run else None
+    for batch in _batches(ids):
+        yield from bill_batch(uow_factory, batch, run, dry, events)
+
+
+def _batches(ids: Iterable[ClientId]) -> Iterator[list[ClientId]]:
+    batch: list[ClientId] = []
     for client_id in ids:
-        yield _bill(uow_factory, client_id, run, dry, events)
+        batch.append(client_id)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _candidates(uow_factory: UnitOfWorkFactory, run: RunContext) -> Iterator[ClientId]:
@@ -118,55 +135,3 @@ def _candidates(uow_factory: UnitOfWorkFactory, run: RunContext) -> Iterator[Cli
         if len(page) < PAGE_SIZE:
             return
         after = page[-1]
-
-
-class _DryRunNumbers:
-    """Invoice numbers in a dry run: the series as the real run would find it.
-
-    Each client's unit of work is rolled back, which gives its numbers back; the next client
-    would take them again. So the numbers a succeeding client took are counted and added to
-    what the port gives the clients after it: the dry run reports the real run's numbers.
-    """
-
-    def __init__(self) -> None:
-        self._offsets: dict[str, int] = {}
-        self._taken: dict[str, int] = {}
-
-    def bind(self, uow: UnitOfWork) -> Callable[[str], int]:
-        """A ``next_number`` for one client's unit of work."""
-        self._taken = {}
-
-        def next_number(series: str) -> int:
-            self._taken[series] = self._taken.get(series, 0) + 1
-            return uow.invoice_numbers.next(series) + self._offsets.get(series, 0)
-
-        return next_number
-
-    def rolled_back(self) -> None:
-        """The client succeeded: the real run would keep its numbers."""
-        for series, count in self._taken.items():
-            self._offsets[series] = self._offsets.get(series, 0) + count
-        self._taken = {}
-
-
-def _bill(
-    uow_factory: UnitOfWorkFactory,
-    client_id: ClientId,
-    run: RunContext,
-    dry: _DryRunNumbers | None,
-    events: EventSink | None,
-) -> ClientRun:
-    try:
-        with uow_factory() as uow:
-            result = bill_client(uow, client_id, run, dry.bind(uow) if dry else None)
-            if dry is None:
-                uow.commit()
-            else:
-                uow.rollback()
-                dry.rolled_back()
-    except Exception as error:  # one client's failure never stops the others
-        return ClientRun(client_id, failure=ClientFailure.of(error))
-    if events is not None and dry is None:
-        for event in result.events:
-            events.emit(event)
-    return result

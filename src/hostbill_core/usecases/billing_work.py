@@ -8,7 +8,7 @@ changed (nothing when nothing did, so a second run writes nothing) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import attrs
 
@@ -17,6 +17,7 @@ from hostbill_core.invoicing.credit import CreditLedger
 from hostbill_core.model import (
     BillingState,
     Client,
+    ClientId,
     PlanId,
     ScheduledChange,
     Service,
@@ -35,9 +36,49 @@ from hostbill_core.usecases.billing_report import (
 from hostbill_core.usecases.lockout import has_overdue, unlocked
 from hostbill_core.usecases.renewals import renew_paid, renewal_records
 
-__all__ = ["ClientWork"]
+__all__ = ["ClientRecords", "ClientWork", "PageRecords"]
 
 _LIVE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
+
+
+@attrs.frozen
+class ClientRecords:
+    """What the run reads of a client before anything else: its record, state and services.
+
+    Attributes:
+        client: the client.
+        state: its billing state (None: the run has not seen it yet).
+        services: its services, ordered by id.
+    """
+
+    client: Client
+    state: BillingState | None
+    services: tuple[Service, ...]
+
+
+class PageRecords:
+    """The records of a page of clients, read with one query per kind (``for_clients``).
+
+    Each client's records are handed out once (:meth:`take`): a client billed twice in one
+    transaction reads its records again the second time, through the unit of work.
+    """
+
+    def __init__(self, uow: UnitOfWork, client_ids: Collection[ClientId]) -> None:
+        self._clients: Mapping[ClientId, tuple[Client, ...]] = uow.clients.for_clients(client_ids)
+        self._states = uow.billing_states.for_clients(client_ids)
+        self._services = uow.services.for_clients(client_ids)
+        self._taken: set[ClientId] = set()
+
+    def take(self, client_id: ClientId) -> ClientRecords | None:
+        """The client's records, or None when it has none or they were taken already."""
+        found = self._clients.get(client_id)
+        if not found or client_id in self._taken:
+            return None
+        self._taken.add(client_id)
+        states = self._states.get(client_id, ())
+        return ClientRecords(
+            found[0], states[0] if states else None, self._services.get(client_id, ())
+        )
 
 
 @attrs.define
@@ -66,17 +107,25 @@ class ClientWork:
         client: Client,
         run: RunContext,
         next_number: Callable[[str], int] | None = None,
+        records: ClientRecords | None = None,
     ) -> ClientWork:
-        """Load the client's services and billing state.
+        """Load the client's services and billing state (or take them from ``records``).
 
         Args:
             uow: the client's unit of work.
             client: the client.
             run: the run's day, settings and catalogue.
             next_number: takes invoice numbers (default: ``uow.invoice_numbers.next``).
+            records: the client's state and services, read already with a page of clients.
         """
-        state = uow.billing_states.find(client.id) or BillingState.new(client.id)
-        loaded = {s.id: s for s in uow.services.list(client_id=client.id)}
+        if records is None:
+            records = ClientRecords(
+                client,
+                uow.billing_states.find(client.id),
+                uow.services.list(client_id=client.id),
+            )
+        state = records.state or BillingState.new(client.id)
+        loaded = {s.id: s for s in records.services}
         return cls(
             uow, client, run, state, loaded, dict(loaded), set(state.done),
             state.locked_out, list(state.scheduled), next_number or uow.invoice_numbers.next,
