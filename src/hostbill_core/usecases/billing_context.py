@@ -32,6 +32,9 @@ class RunContext:
         settings: the business's billing settings.
         catalogue: products and plans, loaded once for the run.
         rates: the exchange rates port (None: plans must price every client currency).
+        fingerprint: the billing run's
+            :func:`~hostbill_core.usecases.billing_marks.day_fingerprint`, with which it marks
+            each client's complete day ("" for other use cases: they mark nothing).
         renewal: the renewal context of clients without overrides (product types known).
     """
 
@@ -39,6 +42,7 @@ class RunContext:
     settings: BillingSettings
     catalogue: Catalogue
     rates: ExchangeRates | None = None
+    fingerprint: str = ""
     renewal: RenewalContext = attrs.field(init=False)
     _prices: dict[tuple[PlanId, BillingCycle, str], tuple[Money, str]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
