@@ -34,6 +34,7 @@ from typing import Protocol, Self, TypeVar
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -44,6 +45,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -252,6 +254,16 @@ class UnitOfWork(Protocol):
     @property
     def billing_states(self) -> Repository[BillingState]:
         """What the billing run remembers per client (events done, lockout, scheduled changes)."""
+        ...
+
+    @property
+    def promotion_redemptions(self) -> Repository[PromotionRedemption]:
+        """Each use of a promotion code (its use number and client are natural keys)."""
+        ...
+
+    @property
+    def cancellation_requests(self) -> Repository[CancellationRequest]:
+        """End-of-term cancellations, by service id; a pending one is due on its day."""
         ...
 
     @property

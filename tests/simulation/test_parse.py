@@ -389,3 +389,31 @@ def test_load_scenario_reads_a_file_and_names_it(tmp_path: Path) -> None:
 def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read"):
         load_scenario(tmp_path / "nope.toml")
+
+
+def test_orders_of_one_time_and_free_plans() -> None:
+    extra = """
+[[plans]]
+id = "setup-help"
+product = "web"
+payment = "one_time"
+prices = { USD = "30" }
+
+[[plans]]
+id = "starter"
+product = "web"
+payment = "free"
+
+[[events]]
+id = "o1"
+on = 2026-01-02
+type = "order"
+client = "ann"
+items = [{ plan = "setup-help" }, { plan = "starter" }, { plan = "starter", cycle = "monthly" }]
+"""
+    (order,) = parse_scenario(BASE + extra).events
+    assert [(i.plan_id, i.cycle) for i in order.items] == [  # type: ignore[union-attr]
+        ("setup-help", None),
+        ("starter", None),
+        ("starter", MONTHLY),
+    ]

@@ -16,6 +16,7 @@ from hostbill_core.simulation import (
     load_scenario,
     simulate,
 )
+from hostbill_core.simulation.explain import service_calendar
 from hostbill_core.simulation.run import _records, _run_day
 from hostbill_core.simulation.seed import all_clients
 from hostbill_core.simulation.shop import Shop
@@ -183,10 +184,18 @@ def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
     assert "USD → EUR (recalculate) at 0.90" in by_kind["client.currency_changed", "ann"].detail
     march = [e for e in result.timeline if e.kind == "invoice.issued" and e.client_id == "ann"]
     assert march[-1].amount == eur("9.00")
-    # cleo cancels at the end of her paid period (10 Mar): her open 3 Mar invoice goes with it
+    # cleo asks on 25 Feb to cancel at the end of her paid period (10 Mar): the request is
+    # stored, and carried out on 10 Mar; her open invoice of 3 Mar (INV-6, the next term,
+    # hers alone, unpaid) goes with it
+    requested = by_kind["service.cancellation_requested", "cleo"]
+    assert requested.on == date(2026, 2, 25)
+    assert requested.detail.endswith("at the end of the term paid for, 2026-03-10")
     cancelled = by_kind["service.cancelled", "cleo"]
-    assert cancelled.on == date(2026, 3, 10)
-    assert cancelled.detail.endswith("open renewal invoices cancelled: INV-6")
+    assert (cancelled.on, cancelled.detail) == (
+        date(2026, 3, 10),
+        "service cleo-web cancelled on 2026-03-10 (active → cancelled); "
+        "open invoices cancelled: INV-6",
+    )
     # taking back credit cleo does not have is refused; the simulation goes on
     (error,) = result.errors
     assert (error.on, error.client_id) == (date(2026, 1, 5), "cleo")
@@ -358,3 +367,67 @@ def test_another_shop_on_the_same_store_is_refused(small: Scenario) -> None:
     with pytest.raises(ConflictError, match=r"priceplan 'web-1'.*stored otherwise than"):
         simulate(raise_prices(small, 10), store=store)
     assert simulate(small, date(2026, 1, 5), store=store).added == 0  # nothing was stored
+
+
+ONE_TIME_ORDER = """
+[[plans]]
+id = "migrate"
+product = "web"
+payment = "one_time"
+prices = { USD = "25.00" }
+setup = { USD = "5.00" }
+
+[[plans]]
+id = "web-free"
+product = "web"
+payment = "free"
+
+[[events]]
+id = "o9"
+on = 2026-01-05
+type = "order"
+client = "ann"
+items = [{ plan = "migrate", name = "move" }, { plan = "web-free", name = "free.ann.example" }]
+"""
+
+
+def test_a_one_time_and_a_free_item_are_invoiced_once_and_never_renewed() -> None:
+    from hostbill_core.simulation import parse_scenario
+
+    scenario = parse_scenario(SMALL.read_text("utf-8") + ONE_TIME_ORDER, "one-time")
+    store = MemoryStore()
+    result = simulate(scenario, store=store)
+    assert result.errors == ()
+    # One first invoice: 25.00 once + 5.00 setup + 0.00 free = 30.00, paid by ann (on time)
+    # on the order day; both services start then, and nothing bills them again to 31 March.
+    ordered = [e for e in result.timeline if e.kind == "invoice.issued" and e.on.day == 5]
+    assert [(e.on, e.amount) for e in ordered] == [(date(2026, 1, 5), usd("30.00"))]
+    started = [(e.on, e.subject) for e in result.timeline if e.kind == "service.activated"]
+    assert started == [(date(2026, 1, 5), "o9-1"), (date(2026, 1, 5), "o9-2")]
+    with store.unit_of_work() as uow:
+        lines = [ln for i in uow.invoices.list(client_id="ann") for ln in i.lines]
+        assert sorted(ln.key for ln in lines if ln.service_id in ("o9-1", "o9-2")) == [
+            "one_time/o9-1",
+            "one_time/o9-2",
+            "setup/o9-1",
+        ]
+        assert {s.status.value for s in uow.services.list(client_id="ann")} == {"active"}
+    # the run rate counts recurring prices only: ann's web-1 10.00
+    assert result.summary.run_rate["USD"] == usd("10.00")
+    with store.unit_of_work() as uow:
+        calendar = service_calendar(uow, "o9-1", scenario.settings.billing)
+    assert (
+        calendar.splitlines()[1] == "  no events: plan migrate is one-time or free, it never renews"
+    )
+
+
+def test_an_end_of_period_cancellation_survives_a_resumed_run() -> None:
+    from hostbill_core.simulation import parse_scenario
+
+    scenario = parse_scenario(SMALL.read_text("utf-8") + EVENTS, "small+events")
+    store = MemoryStore()
+    first = simulate(scenario, date(2026, 3, 1), store=store)  # cleo asks on 25 Feb
+    assert first.count("service.cancellation_requested") == 1
+    resumed = simulate(scenario, store=store)  # a new run, from 2 March: the request is stored
+    (cancelled,) = [e for e in resumed.timeline if e.kind == "service.cancelled"]
+    assert (cancelled.on, cancelled.subject) == (date(2026, 3, 10), "cleo-web")

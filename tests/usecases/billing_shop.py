@@ -108,7 +108,7 @@ def seed(factory: UnitOfWorkFactory, clients=(), services=(), groups=()) -> Unit
 def snapshot(factory: UnitOfWorkFactory) -> dict[str, tuple[object, ...]]:
     names = (
         "clients", "services", "service_groups", "invoices", "payments", "credit",
-        "billing_states", "orders",
+        "billing_states", "orders", "promotion_redemptions", "cancellation_requests",
     )  # fmt: skip
     with factory() as uow:
         state: dict[str, tuple[object, ...]] = {n: getattr(uow, n).list() for n in names}

@@ -1,6 +1,7 @@
 """A small shop stored through any adapter, for the client lifecycle use cases."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -8,6 +9,8 @@ import attrs
 from hostbill_core.calendar import ANNUALLY, MONTHLY
 from hostbill_core.model import (
     Address,
+    BillingState,
+    CancellationRequest,
     Client,
     ClientSnapshot,
     Contact,
@@ -22,8 +25,10 @@ from hostbill_core.model import (
     OrderItem,
     OrderStatus,
     Payment,
+    PromotionRedemption,
     Quote,
     QuoteLine,
+    ScheduledChange,
     Service,
     ServiceGroup,
 )
@@ -62,7 +67,8 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
 
 def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
-    invoices, a payment, credit entries, a quote."""
+    invoices, a payment, credit entries, a quote, the billing run's state (c1 locked out) and
+    a promotion redemption (use number N for client cN) and an end-of-term cancellation."""
     money = lambda a: to_money(a, currency)  # noqa: E731
     line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
@@ -181,6 +187,36 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
                 date(2026, 3, 1),
                 date(2026, 4, 1),
                 (QuoteLine("Migration", money("50.00")),),
+            ),
+        ),
+        (
+            "billing_states",
+            BillingState(
+                cid,
+                cid,
+                done=(f"{cid}-s1/2026-03-31/reminder-7",),
+                locked_out=cid == "c1",
+                scheduled=(ScheduledChange(f"{cid}-s1", "pro", MONTHLY, date(2026, 3, 31)),),
+            ),
+        ),
+        (
+            "promotion_redemptions",
+            PromotionRedemption(
+                f"{cid}-o1",
+                "SPRING",
+                cid,
+                f"{cid}-o1",
+                date(2026, 3, 10),
+                int(cid[1:]),
+                service_ids=(f"{cid}-s1",),
+                percent_off=Decimal("10"),
+                once_per_client=True,
+            ),
+        ),
+        (
+            "cancellation_requests",
+            CancellationRequest(
+                f"{cid}-s1", cid, f"{cid}-s1", date(2026, 3, 10), date(2026, 3, 31), "moving"
             ),
         ),
     ]

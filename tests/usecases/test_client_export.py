@@ -21,7 +21,15 @@ def test_the_export_holds_everything_stored_about_the_client(uow):
     assert all(item.client_id == "c1" for _, items in records.owned() for item in items)
     assert result.explanation == (
         "client c1 exported by staff:eve: 1 contacts, 2 services, 1 service groups, 2 orders, "
-        "2 invoices, 1 payments, 2 credit, 1 quotes"
+        "2 invoices, 1 payments, 2 credit, 1 quotes, 1 billing states, "
+        "1 promotion redemptions, 1 cancellation requests"
+    )
+    assert [(r.code, r.order_id) for r in records.promotion_redemptions] == [("SPRING", "c1-o1")]
+    (state,) = records.billing_states
+    assert (state.id, state.locked_out, state.done) == (
+        "c1",
+        True,
+        ("c1-s1/2026-03-31/reminder-7",),
     )
 
 
@@ -34,6 +42,8 @@ def test_the_document_is_json_and_structures_back_exactly(uow):
     assert result.document["exported_by"] == "owner:c1"
     assert result.document["records"]["payments"][0]["amount"] == "EUR 10.00"
     assert result.document["exported_at"] == "2026-03-10T09:00:00+00:00"
+    state = result.document["records"]["billing_states"][0]
+    assert (state["locked_out"], state["scheduled"][0]["cycle"]) == (True, "P1M")
 
 
 def test_export_writes_nothing(uow):

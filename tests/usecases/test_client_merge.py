@@ -31,6 +31,9 @@ def test_same_currency_merge_moves_everything_and_removes_the_source(uow):
         "payments": 1,
         "credit": 2,
         "quotes": 1,
+        "billing_states": 1,
+        "promotion_redemptions": 1,
+        "cancellation_requests": 1,
     }
     after = snapshot(uow)
     assert [c.id for c in after["clients"]] == ["c2"]
@@ -46,6 +49,42 @@ def test_same_currency_merge_moves_everything_and_removes_the_source(uow):
     assert len(after["credit"]) == 4
     assert events.names() == ["client.merged"]
     assert result.explanation.startswith("client c1 merged into c2 by staff:eve; 1 contacts")
+
+
+def test_the_billing_state_is_folded_into_the_target_and_the_source_state_removed(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    merge_clients(MergeRequest(STAFF, "c1", "c2", AT), uow)
+    (state,) = snapshot(uow)["billing_states"]
+    # c2 keeps its id and version 1 -> 2; c1's keys and scheduled change join c2's, and c1
+    # was locked out, so the merged client is (its overdue invoices moved with it).
+    assert (state.id, state.version, state.locked_out) == ("c2", 2, True)
+    assert state.done == ("c1-s1/2026-03-31/reminder-7", "c2-s1/2026-03-31/reminder-7")
+    assert [c.service_id for c in state.scheduled] == ["c2-s1", "c1-s1"]
+
+
+def test_promotion_redemptions_move_and_keep_the_keys_of_who_redeemed_them(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    merge_clients(MergeRequest(STAFF, "c1", "c2", AT), uow)
+    moved = snapshot(uow)["promotion_redemptions"]
+    assert [(r.id, r.client_id, r.redeemed_by) for r in moved] == [
+        ("c1-o1", "c2", "c1"),
+        ("c2-o1", "c2", "c2"),
+    ]
+    with uow() as work:
+        # SPRING is once per client: both clients' keys stay, so c2 may not use it again.
+        assert work.promotion_redemptions.owner_of_key("promotion/SPRING/client/c1") == "c1-o1"
+
+
+def test_a_target_without_billing_state_gets_the_source_state_under_its_own_id(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    with uow() as work:
+        work.billing_states.remove("c1")
+        work.commit()
+    merge_clients(MergeRequest(STAFF, "c2", "c1", AT), uow)
+    (state,) = snapshot(uow)["billing_states"]
+    # c1 had no state left to keep: c2's (not locked out) is added anew under c1's id.
+    assert (state.id, state.client_id, state.version, state.locked_out) == ("c1", "c1", 1, False)
+    assert state.done == ("c2-s1/2026-03-31/reminder-7",)
 
 
 def test_different_currencies_are_refused_without_a_rate(uow):

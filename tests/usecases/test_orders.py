@@ -154,3 +154,99 @@ def test_a_held_order_paid_before_approval_starts_active_on_approval(uow):
     (service,) = approved.services
     # The first period [10 Mar, 10 Apr) was paid: active, next due 10 Apr.
     assert (service.status, service.next_due_date) == (ServiceStatus.ACTIVE, date(2026, 4, 10))
+
+
+def _group(uow, gid="g1", client_id="c1"):
+    from hostbill_core.model import ServiceGroup
+
+    with uow() as work:
+        work.service_groups.add(ServiceGroup(gid, client_id, "Shop"))
+        work.commit()
+
+
+IN_GROUP = OrderLine("hosting", "basic", MONTHLY, "example.org", group_id="g1")
+
+
+def test_an_accepted_order_puts_its_service_in_the_group_asked_for(uow):
+    shop(uow)
+    _group(uow)
+    outcome = place_order(uow, order(IN_GROUP), BillingSettings(), ports())
+    (service,) = outcome.services
+    assert service.group_id == "g1"
+    assert outcome.notes == ("service o1-1 added to group 'Shop' at position 1",)
+    with uow() as work:
+        assert work.service_groups.get("g1").service_ids == ("o1-1",)
+        lines = work.invoices.get(outcome.invoices[0].invoice_id).lines
+    # The first invoice (9.00 + 5.00 setup) is laid out under the group.
+    assert [(str(line.amount.amount), line.group_id) for line in lines] == [
+        ("9.00", "g1"),
+        ("5.00", "g1"),
+    ]
+
+
+def test_services_held_for_fraud_review_join_their_group_when_the_review_completes(uow):
+    from hostbill_core.fraud import FraudConfig, Thresholds
+
+    shop(uow)
+    _group(uow)
+    always_review = FraudConfig(thresholds=Thresholds(review=0, reject=100))
+    placed = place_order(
+        uow, order(IN_GROUP, admin=False), BillingSettings(), ports(), fraud_config=always_review
+    )
+    assert placed.order.status is OrderStatus.IN_REVIEW
+    assert placed.order.items[0].group_id == "g1"  # kept on the order while it waits
+    with uow() as work:
+        assert work.service_groups.get("g1").service_ids == ()
+        (line, _setup) = work.invoices.get(placed.invoices[0].invoice_id).lines
+        assert line.group_id == "g1"  # the first invoice shows the group asked for
+    staff = StaffAction("eve", AT)
+    done = review_order(uow, ReviewOrder("o1", ReviewDecision.COMPLETE, staff), BillingSettings())
+    (service,) = done.services
+    assert (service.status, service.group_id) == (ServiceStatus.PENDING, "g1")
+    with uow() as work:
+        assert work.service_groups.get("g1").service_ids == ("o1-1",)
+
+
+def test_a_group_deleted_during_review_leaves_the_service_ungrouped(uow):
+    from hostbill_core.fraud import ApprovalPolicy
+
+    shop(uow)
+    _group(uow)
+    policy = ApprovalPolicy(default_required=True)
+    place_order(uow, order(IN_GROUP), BillingSettings(), ports(), approval=policy)
+    with uow() as work:
+        work.service_groups.remove("g1")
+        work.commit()
+    staff = StaffAction("eve", AT)
+    approved = review_order(
+        uow, ReviewOrder("o1", ReviewDecision.APPROVE, staff), BillingSettings(), approval=policy
+    )
+    (service,) = approved.services
+    assert service.group_id is None
+    assert approved.notes == ("service o1-1 starts ungrouped: group g1 no longer exists",)
+
+
+def test_the_renewal_of_a_grouped_order_is_invoiced_under_the_group(uow):
+    from hostbill_core.usecases.billing_run import run_billing
+
+    shop(uow)
+    _group(uow)
+    placed = place_order(uow, order(IN_GROUP), BillingSettings(), ports())
+    (invoice,) = placed.invoices
+    pay_invoice(uow, PayInvoices(Payment("p1", "c1", AT, invoice.total), date(2026, 3, 10)))
+    # Next due 10 April; invoiced 14 days before, on 27 March.
+    report = run_billing(uow, date(2026, 3, 27), BillingSettings())
+    assert report.failures == ()
+    (renewal,) = report.invoices
+    with uow() as work:
+        assert [line.group_id for line in work.invoices.get(renewal.invoice_id).lines] == ["g1"]
+
+
+def test_a_group_that_is_not_the_clients_is_refused_and_nothing_is_stored(uow):
+    shop(uow)
+    _group(uow, "g1", client_id="c2")  # another client's group
+    before = snapshot(uow)
+    with pytest.raises(ValidationError) as caught:
+        place_order(uow, order(HOSTING, IN_GROUP), BillingSettings(), ports())
+    assert (caught.value.field, caught.value.value) == ("lines[1].group_id", "g1")
+    assert snapshot(uow) == before

@@ -15,6 +15,7 @@ from moneyed import Money
 
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     Contact,
     CreditEntry,
@@ -24,6 +25,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -131,4 +133,16 @@ KINDS: dict[str, AggregateKind] = {
     "invitations": AggregateKind("invitation", Invitation, client_id=_client),
     "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
     "billing_states": AggregateKind("billing_state", BillingState, client_id=_client),
+    "promotion_redemptions": AggregateKind(
+        "promotion_redemption",
+        PromotionRedemption,
+        client_id=_client,
+        keys=PromotionRedemption.keys,
+    ),
+    "cancellation_requests": AggregateKind(
+        "cancellation_request",
+        CancellationRequest,
+        client_id=_client,
+        due=lambda r: r.effective_on if r.pending else None,
+    ),
 }

@@ -31,6 +31,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -41,6 +42,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -331,6 +333,8 @@ class MemoryUnitOfWork:
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
     billing_states: _MemoryRepository[BillingState]
+    promotion_redemptions: _MemoryRepository[PromotionRedemption]
+    cancellation_requests: _MemoryRepository[CancellationRequest]
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

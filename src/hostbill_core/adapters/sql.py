@@ -40,6 +40,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -50,6 +51,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -443,6 +445,8 @@ class SqlUnitOfWork:
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
     billing_states: _SqlRepository[BillingState]
+    promotion_redemptions: _SqlRepository[PromotionRedemption]
+    cancellation_requests: _SqlRepository[CancellationRequest]
 
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)

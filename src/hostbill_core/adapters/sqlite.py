@@ -46,6 +46,7 @@ from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
 from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -56,6 +57,7 @@ from hostbill_core.model import (
     Payment,
     PricePlan,
     Product,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -459,6 +461,8 @@ class SqliteUnitOfWork:
     invitations: _SqliteRepository[Invitation]
     storefront_users: _SqliteRepository[StorefrontUser]
     billing_states: _SqliteRepository[BillingState]
+    promotion_redemptions: _SqliteRepository[PromotionRedemption]
+    cancellation_requests: _SqliteRepository[CancellationRequest]
 
     def __init__(
         self, db: sqlite3.Connection, lock: threading.RLock, converter: HostbillConverter

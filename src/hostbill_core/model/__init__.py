@@ -15,6 +15,7 @@ from hostbill_core.model.access import (
     StorefrontUserStatus,
 )
 from hostbill_core.model.billing import BillingState, ScheduledChange
+from hostbill_core.model.cancellations import CancellationRequest
 from hostbill_core.model.catalogue import PaymentType, PriceEntry, PricePlan, Product, ProductType
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.model.clients import (
@@ -50,6 +51,7 @@ from hostbill_core.model.invoices import (
 )
 from hostbill_core.model.ledger import Allocation, CreditEntry, CreditReason, Payment
 from hostbill_core.model.orders import Order, OrderItem, OrderStatus
+from hostbill_core.model.promotions import PromotionRedemption
 from hostbill_core.model.quotes import Quote, QuoteLine, QuoteStatus
 from hostbill_core.model.services import Service, ServiceGroup, ServiceStatus
 
@@ -58,6 +60,7 @@ __all__ = [
     "Address",
     "Allocation",
     "BillingState",
+    "CancellationRequest",
     "Client",
     "ClientId",
     "ClientSettings",
@@ -93,6 +96,7 @@ __all__ = [
     "ProductId",
     "ProductType",
     "ProfileChange",
+    "PromotionRedemption",
     "Quote",
     "QuoteId",
     "QuoteLine",

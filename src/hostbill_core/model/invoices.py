@@ -46,7 +46,10 @@ class InvoiceStatus(enum.Enum):
 
 
 class LineKind(enum.Enum):
-    """What produced an invoice line."""
+    """What produced an invoice line.
+
+    ``ONE_TIME`` is the only charge of a service on a one-time or free plan (it never renews).
+    """
 
     RENEWAL = "renewal"
     SETUP = "setup"
@@ -55,6 +58,7 @@ class LineKind(enum.Enum):
     DISCOUNT = "discount"
     QUOTE = "quote"
     MANUAL = "manual"
+    ONE_TIME = "one_time"
 
 
 def _rate(value: object) -> Decimal:

@@ -19,7 +19,14 @@ from hostbill_core.model.checks import (
     same_currency,
     version_number,
 )
-from hostbill_core.model.ids import ClientId, OrderId, PlanId, ProductId, ServiceId
+from hostbill_core.model.ids import (
+    ClientId,
+    OrderId,
+    PlanId,
+    ProductId,
+    ServiceGroupId,
+    ServiceId,
+)
 
 __all__ = ["Order", "OrderItem", "OrderStatus"]
 
@@ -47,7 +54,8 @@ class OrderItem:
     """One line of an order: a plan of a product for a cycle, at the quoted price.
 
     ``cycle`` is None for a one-time or free plan; ``service_id`` names the service the item
-    created (or changes), once there is one.
+    created (or changes), once there is one; ``group_id`` is the client service group the
+    client asked the service to join (kept while the order waits for review or approval).
     """
 
     product_id: ProductId = attrs.field(validator=identifier)
@@ -58,6 +66,7 @@ class OrderItem:
     quantity: int = attrs.field(default=1, validator=_quantity)
     description: str = ""
     service_id: ServiceId | None = None
+    group_id: ServiceGroupId | None = None
 
 
 def _ip(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:

@@ -46,7 +46,7 @@ _CHANGE_WHEN = {"end_of_term": False, "immediately": True}
 class _Held:
     client: ClientId
     plan: str
-    cycle: BillingCycle
+    cycle: BillingCycle | None
     cancelled: bool = False
 
 
@@ -81,6 +81,10 @@ class _State:
                 "cycle", str(cycle), f"plan {plan} has no price for it in {currency} ({cycles})"
             )
 
+    def payment(self, plan: str) -> PaymentType | None:
+        found = self.catalogue.plan(plan)
+        return None if found is None else found.payment_type
+
     def plan(self, table: Table) -> str:
         id = table.text("plan")
         if self.catalogue.plan(id) is None:
@@ -107,10 +111,15 @@ def _order(table: Table, on: date, id: str, state: _State) -> PlaceOrder:
 
 def _item(table: Table, state: _State, client: ClientId) -> OrderItemSpec:
     plan = state.plan(table)
-    if state.catalogue.plan(plan).payment_type is not PaymentType.RECURRING:  # type: ignore[union-attr]
-        raise table.fail("plan", plan, "an order is for services: a recurring plan")
-    cycle = table.cycle("cycle")
-    state.priced(table, plan, cycle, state.currency[client])
+    paid = state.payment(plan)
+    if paid is PaymentType.RECURRING:
+        cycle: BillingCycle | None = table.cycle("cycle")
+    elif paid is PaymentType.ONE_TIME and "cycle" in table:
+        raise table.fail("cycle", table.text("cycle"), f"plan {plan} is paid once: no cycle")
+    else:  # one-time: none; free: optional, and it never renews
+        cycle = table.cycle("cycle") if "cycle" in table else None
+    if paid is not PaymentType.FREE:
+        state.priced(table, plan, cycle, state.currency[client])
     return OrderItemSpec(plan, cycle, table.text("name", ""))
 
 
@@ -124,6 +133,8 @@ def _review(table: Table, on: date, id: str, state: _State) -> ReviewOrder:
 def _plan_change(upgrade: bool) -> Callable[[Table, date, str, _State], ChangePlan]:
     def read(table: Table, on: date, id: str, state: _State) -> ChangePlan:
         service, held = state.service(table)
+        if state.payment(held.plan) is not PaymentType.RECURRING:
+            raise table.fail("service", service, f"plan {held.plan} is one-time or free: no change")
         plan = state.plan(table)
         cycle = table.cycle("cycle") if "cycle" in table else None
         state.priced(table, plan, cycle or held.cycle, state.currency[held.client])

@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from hostbill_core.errors import NotFoundError
-from hostbill_core.model import Invoice, InvoiceLine
+from hostbill_core.model import Invoice, InvoiceLine, PaymentType
 from hostbill_core.ports import UnitOfWork
 from hostbill_core.renewal import MAX_EXPIRY_DAY, RenewalContext, lifecycle_calendar
 from hostbill_core.simulation.report import amount_text
@@ -118,7 +118,9 @@ def service_calendar(
         {client.id: client.settings},
     )
     last = until or service.next_due_date + timedelta(days=MAX_EXPIRY_DAY)
-    events = lifecycle_calendar(service, settings.sequence, last, context=context)
+    plan = uow.plans.find(service.plan_id)
+    renews = plan is None or plan.payment_type is PaymentType.RECURRING
+    events = lifecycle_calendar(service, settings.sequence, last, context=context) if renews else ()
     label = f" ({service.name})" if service.name else ""
     text = [
         f"Service {service.id}{label}: client {client.id}, plan {service.plan_id}, "
@@ -126,6 +128,8 @@ def service_calendar(
     ]
     width = max((len(e.step) for e in events), default=0)
     text += [f"  {e.on}  {e.step:<{width}}  {e.explanation}" for e in events]
-    if not events:
+    if not renews:
+        text.append(f"  no events: plan {service.plan_id} is one-time or free, it never renews")
+    elif not events:
         text.append("  no events: the service is not active or suspended")
     return "\n".join(text)

@@ -2,9 +2,12 @@
 
 Every handler first checks whether its event already happened (an order or a credit entry
 under the event's id, a payment under it, a client already in the new currency, a service
-already on the new plan or already cancelled) and then does nothing: a day run twice changes
-nothing. A refusal is recorded by :meth:`~hostbill_core.simulation.shop.Shop.guard` as an
-error of the day, and the simulation goes on.
+already on the new plan, already cancelled or with its end-of-term cancellation requested)
+and then does nothing: a day run twice changes nothing. A refusal is recorded by
+:meth:`~hostbill_core.simulation.shop.Shop.guard` as an error of the day, and the simulation
+goes on. A cancellation goes through :func:`~hostbill_core.usecases.cancel_service`; an
+end-of-term one is stored as a request and carried out on its day by
+:func:`~hostbill_core.usecases.cancel_due_services`.
 """
 
 from __future__ import annotations
@@ -16,28 +19,28 @@ from typing import Any
 
 from hostbill_core.fraud import FraudEvent, StaffAction
 from hostbill_core.fraud.review import feed_history
-from hostbill_core.invoicing import lifecycle
 from hostbill_core.model import (
     CreditEntryId,
-    LineKind,
     OrderId,
     OrderStatus,
     Payment,
     PaymentId,
     PlanId,
-    Service,
-    ServiceId,
     ServiceStatus,
 )
-from hostbill_core.ports import UnitOfWork
 from hostbill_core.pricing import ChangeSettings, ChangeTiming
-from hostbill_core.renewal import cancel
 from hostbill_core.simulation import scenario as sc
-from hostbill_core.simulation.result import TimelineEntry
-from hostbill_core.simulation.shop import OPEN, Shop, instant
+from hostbill_core.simulation.result import ClientError, TimelineEntry
+from hostbill_core.simulation.shop import Shop, instant
 from hostbill_core.testing.fakes import FixedClock
 from hostbill_core.usecases import orders as order_cases
 from hostbill_core.usecases.add_credit import AddCredit, add_credit
+from hostbill_core.usecases.cancellation import (
+    CancellationMode,
+    CancellationOutcome,
+    cancel_due_services,
+    cancel_service,
+)
 from hostbill_core.usecases.currency import ChangeClientCurrency, change_client_currency
 from hostbill_core.usecases.order_pricing import OrderLine
 from hostbill_core.usecases.pay_invoice import pay_invoice
@@ -59,9 +62,12 @@ def apply(shop: Shop, day: date, event: sc.Event) -> None:
 
 
 def cancel_due(shop: Shop, day: date) -> None:
-    """Carry out the end-of-period cancellations that fall due on ``day``."""
-    for service_id in shop.cancels.pop(day, []):
-        shop.guard(day, service_id, partial(_cancel_now, shop, day, service_id))
+    """Carry out the end-of-term cancellations that fall due on ``day`` (stored requests)."""
+    done = cancel_due_services(shop.new_uow, day)
+    for outcome in done.outcomes:
+        _note_cancellation(shop, day, outcome)
+    for service_id, failure in done.failures:
+        shop.errors.append(ClientError(day, service_id, f"{failure.error_type}: {failure.message}"))
 
 
 def _order(shop: Shop, day: date, event: sc.PlaceOrder) -> None:
@@ -151,39 +157,24 @@ def _change_plan(shop: Shop, day: date, event: sc.ChangePlan) -> None:
 
 
 def _cancel(shop: Shop, day: date, event: sc.CancelService) -> None:
-    if event.immediately:
-        _cancel_now(shop, day, event.service)
-        return
     with shop.new_uow() as uow:
         service = uow.services.get(event.service)
-    if service.status not in _ENDED:
-        shop.cancels.setdefault(service.next_due_date, []).append(service.id)
+        request = uow.cancellation_requests.find(event.service)
+    if service.status in _ENDED or (request is not None and not event.immediately):
+        return  # cancelled, or its end-of-term request made, already
+    mode = CancellationMode.IMMEDIATE if event.immediately else CancellationMode.END_OF_TERM
+    outcome = cancel_service(
+        shop.new_uow, service.id, on=day, mode=mode, reason=f"scenario event {event.id}"
+    )
+    _note_cancellation(shop, day, outcome)
 
 
-def _cancel_now(shop: Shop, day: date, service_id: ServiceId) -> None:
-    with shop.new_uow() as uow:
-        service = uow.services.get(service_id)
-        if service.status in _ENDED:
-            return
-        uow.services.save(cancel(service))
-        dropped = _drop_renewal_invoices(uow, service)
-        uow.commit()
-    detail = f"cancelled on request; open renewal invoices cancelled: {dropped or 'none'}"
-    shop.note(TimelineEntry(day, "service.cancelled", service.client_id, service_id, None, detail))
-
-
-def _drop_renewal_invoices(uow: UnitOfWork, service: Service) -> str:
-    # An open invoice that bills only this service's renewals, untouched by payment or credit,
-    # is cancelled with the service.
-    dropped = []
-    for invoice in uow.invoices.list(client_id=service.client_id):
-        untouched = not (invoice.amount_paid.amount or invoice.credit_applied.amount)
-        if invoice.status not in OPEN or not untouched or not invoice.lines:
-            continue
-        if all(ln.service_id == service.id and ln.kind is LineKind.RENEWAL for ln in invoice.lines):
-            uow.invoices.save(lifecycle.cancel(invoice).invoice)
-            dropped.append(invoice.number or invoice.id)
-    return ", ".join(dropped)
+def _note_cancellation(shop: Shop, day: date, outcome: CancellationOutcome) -> None:
+    service = outcome.service
+    kind = "service.cancelled"
+    if service.status is not ServiceStatus.CANCELLED:
+        kind = "service.cancellation_requested"
+    shop.note(TimelineEntry(day, kind, service.client_id, service.id, None, outcome.explanation))
 
 
 def _currency(shop: Shop, day: date, event: sc.ChangeCurrency) -> None:

@@ -111,10 +111,10 @@ class ClientSpec:
 
 @attrs.frozen
 class OrderItemSpec:
-    """One item of an order: a recurring plan for a cycle, and the new service's label."""
+    """One item of an order: a plan (for a cycle when it recurs), and the new service's label."""
 
     plan_id: str
-    cycle: BillingCycle
+    cycle: BillingCycle | None
     name: str = ""
 
 

@@ -1,8 +1,8 @@
 """The simulated shop: its ports, its payment queue, its timeline, and the payments it makes.
 
 A :class:`Shop` holds what the simulation needs between days: the store, the scenario's
-exchange rates and fraud ports, the queue of payments the payer profiles drew, the
-end-of-period cancellations waiting for their day, and the timeline and errors of the run.
+exchange rates and fraud ports, the queue of payments the payer profiles drew, and the
+timeline and errors of the run (end-of-period cancellations wait in the store, as requests).
 Every step it takes is safe to repeat on the same day: it checks what is stored first (a
 payment under ``pay-<invoice>``, an open invoice) and does nothing when it was done.
 """
@@ -26,7 +26,6 @@ from hostbill_core.model import (
     InvoiceStatus,
     Payment,
     PaymentId,
-    ServiceId,
 )
 from hostbill_core.ports import UnitOfWorkFactory
 from hostbill_core.simulation.payers import payment_day
@@ -58,7 +57,6 @@ class Shop:
         payers: each client's payer profile, by client id.
         timeline: what was done, in order (appended to).
         errors: what was refused, in order (appended to).
-        cancels: services to cancel at the end of their paid period, by day.
     """
 
     scenario: Scenario
@@ -66,7 +64,6 @@ class Shop:
     payers: dict[str, PayerProfile]
     timeline: list[TimelineEntry] = attrs.Factory(list)
     errors: list[ClientError] = attrs.Factory(list)
-    cancels: dict[date, list[ServiceId]] = attrs.Factory(dict)
     _payments: list[tuple[date, str, str]] = attrs.Factory(list)  # (day, invoice id, client)
     _rates: StaticRates = attrs.field(init=False)
     _history: InMemoryOrderHistory = attrs.field(init=False, factory=InMemoryOrderHistory)

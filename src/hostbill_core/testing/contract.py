@@ -18,6 +18,7 @@ gap-free invoice numbers, batch reads by client (aggregates and versions), and s
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
+    CancellationRequest,
     Client,
     ClientId,
     ContactDetails,
@@ -35,10 +37,12 @@ from hostbill_core.model import (
     InvoiceId,
     InvoiceLine,
     LineKind,
+    OrderId,
     Payment,
     PaymentId,
     PlanId,
     ProductId,
+    PromotionRedemption,
     Service,
     ServiceGroup,
     ServiceGroupId,
@@ -46,7 +50,7 @@ from hostbill_core.model import (
 )
 from hostbill_core.money import to_money
 from hostbill_core.ports import UnitOfWorkFactory
-from hostbill_core.testing import strategies
+from hostbill_core.testing import strategies, usecase_strategies
 
 __all__ = ["UnitOfWorkContract", "sample_client", "sample_invoice", "sample_service"]
 
@@ -92,6 +96,8 @@ _REPOSITORY_OF: dict[str, st.SearchStrategy[Any]] = {
     "invitations": strategies.invitations(),
     "storefront_users": strategies.storefront_users(),
     "billing_states": strategies.billing_states(),
+    "promotion_redemptions": usecase_strategies.promotion_redemptions(),
+    "cancellation_requests": usecase_strategies.cancellation_requests(),
 }
 
 
@@ -306,6 +312,51 @@ class UnitOfWorkContract:
         self._add(new_uow, "payments", first)
         with new_uow() as uow, pytest.raises(ConflictError):
             uow.payments.add(attrs.evolve(first, id=PaymentId("p2")))
+
+    def test_a_promotion_use_and_a_once_per_client_code_are_held_once(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        first = PromotionRedemption(
+            OrderId("o1"), "SPRING", ClientId("client-1"), OrderId("o1"), date(2026, 3, 1), 1,
+            percent_off=Decimal("10"), once_per_client=True,
+        )  # fmt: skip
+        self._add(new_uow, "promotion_redemptions", first)
+        again = attrs.evolve(first, id=OrderId("o2"), order_id=OrderId("o2"), use=2)
+        for clash in (attrs.evolve(again, use=1), again):  # the same use; the same client
+            with new_uow() as uow, pytest.raises(ConflictError):
+                uow.promotion_redemptions.add(clash)
+        key = "promotion/SPRING/client/client-1"
+        with new_uow() as uow:
+            moved = attrs.evolve(
+                uow.promotion_redemptions.get("o1"), client_id=ClientId("client-2")
+            )
+            uow.promotion_redemptions.save(moved)  # a merge moves it; its keys stay
+            uow.commit()
+        with new_uow() as uow:
+            assert uow.promotion_redemptions.owner_of_key(key) == "o1"
+            assert [
+                r.id for r in uow.promotion_redemptions.list(client_id=ClientId("client-2"))
+            ] == ["o1"]
+
+    def test_pending_cancellations_are_listed_by_their_day(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        def request(service: str, effective: date, done: date | None = None) -> Any:
+            return CancellationRequest(
+                ServiceId(service), ClientId("client-1"), ServiceId(service), date(2026, 3, 1),
+                effective, carried_out_on=done,
+            )  # fmt: skip
+
+        self._add(
+            new_uow,
+            "cancellation_requests",
+            request("s-1", date(2026, 3, 31)),
+            request("s-2", date(2026, 4, 30)),
+            request("s-3", date(2026, 3, 15), done=date(2026, 3, 15)),
+        )
+        with new_uow() as uow:
+            due = uow.cancellation_requests.list(due_by=date(2026, 3, 31))
+            assert [r.id for r in due] == ["s-1"]  # s-3 is carried out: due no more
 
     def test_invoice_numbers_have_no_gaps_or_repeats(self, new_uow: UnitOfWorkFactory) -> None:
         with new_uow() as uow:

@@ -5,7 +5,8 @@ propose everything each client's history implies, reconcile with what exists, on
 per client, with a dry run that reports exactly what the run would do.
 Orders: :func:`place_order` and :func:`review_order` (:mod:`~hostbill_core.usecases.orders`).
 Payments with renewals: :func:`pay_invoice`; plan changes: :func:`change_plan`; manual credit:
-:func:`add_credit`.
+:func:`add_credit`; cancellations on request: :func:`cancel_service` and, daily,
+:func:`cancel_due_services` (:mod:`~hostbill_core.usecases.cancellation`).
 Payments: :mod:`~hostbill_core.usecases.payments` (one payment over several invoices).
 Currency: :mod:`~hostbill_core.usecases.currency` (change a client's currency atomically).
 Client lifecycle: :mod:`~hostbill_core.usecases.client_export` (GDPR data export),
@@ -26,6 +27,13 @@ from hostbill_core.usecases.billing_report import (
 )
 from hostbill_core.usecases.billing_run import iter_billing_run, run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
+from hostbill_core.usecases.cancellation import (
+    CancellationMode,
+    CancellationOutcome,
+    DueCancellations,
+    cancel_due_services,
+    cancel_service,
+)
 from hostbill_core.usecases.orders import (
     OrderLine,
     OrderOutcome,
@@ -45,9 +53,12 @@ __all__ = [
     "BillingEvent",
     "BillingRunReport",
     "BillingSettings",
+    "CancellationMode",
+    "CancellationOutcome",
     "ChangePlan",
     "ClientFailure",
     "ClientRun",
+    "DueCancellations",
     "IssuedInvoice",
     "OrderLine",
     "OrderOutcome",
@@ -57,6 +68,8 @@ __all__ = [
     "ReviewDecision",
     "ReviewOrder",
     "add_credit",
+    "cancel_due_services",
+    "cancel_service",
     "change_plan",
     "iter_billing_run",
     "pay_invoice",

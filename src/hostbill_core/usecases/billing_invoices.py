@@ -50,15 +50,18 @@ def invoice_id_for(client_id: str, first_key: str) -> InvoiceId:
 def _proposed(work: ClientWork, events: Sequence[LifecycleEvent]) -> list[BillableItem]:
     run, uow = work.run, work.uow
     items: list[BillableItem] = []
+    promotions = None  # the client's promotion redemptions, read once and only when pricing
     for event in events:
         service = work.services[event.service_id]
         if event.due_date >= service.next_due_date:  # not renewed meanwhile
             period = renewal_period(service, event.due_date)
             if uow.invoices.owner_of_key(natural_key(LineKind.RENEWAL, service.id, period)) is None:
+                if promotions is None:
+                    promotions = uow.promotion_redemptions.list(client_id=work.client.id)
                 items.extend(
                     renewal_items(
                         service, event.due_date, work.client, run.catalogue, run.settings,
-                        on=run.as_of, rates=run.rates, period=period,
+                        on=run.as_of, rates=run.rates, promotions=promotions, period=period,
                         price=run.price(service, work.client),
                     )
                 )  # fmt: skip

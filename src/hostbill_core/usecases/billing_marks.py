@@ -1,7 +1,8 @@
 """The mark of a complete billing day: a rerun of the day skips clients nothing changed for.
 
-When a client's day is complete (every pass ran, the client is not locked out), the run writes
-a mark into its :class:`~hostbill_core.model.BillingState`: the day, a digest of the run's
+When a client's day is complete (every pass ran, the client is not locked out) and the run
+writes its :class:`~hostbill_core.model.BillingState` anyway (it did something: a run that
+changes nothing writes nothing), the state carries a mark: the day, a digest of the run's
 settings and catalogue, and a digest of the versions of the client, of each of its services
 and of the state itself as the run leaves them. A rerun of the same day reads the marked
 states of a batch and the versions of those clients and their services (``versions``, no

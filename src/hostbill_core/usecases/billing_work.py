@@ -211,9 +211,10 @@ class ClientWork:
         """Save every changed service and the billing state when it changed.
 
         Args:
-            complete: the billing run carried out everything of the day for the client: the
-                state also records the day's mark (unless the client is locked out: whether
-                it is let back in depends on its invoices, which the mark does not cover).
+            complete: the billing run carried out everything of the day for the client: a
+                state written anyway also records the day's mark (unless the client is
+                locked out: whether it is let back in depends on its invoices, which the mark
+                does not cover). A state that did not change is not written for a mark.
         """
         versions: dict[ServiceId, int] = {}
         for service_id, service in self.services.items():
@@ -227,24 +228,18 @@ class ClientWork:
             locked_out=self.locked_out,
             scheduled=tuple(self.scheduled),
         )
-        if complete and self.run.fingerprint and not self.locked_out:
-            state = self._marked(state, sorted(versions.items()))
         if state == self.state:
-            return
+            return  # a run that changes nothing writes nothing, not even a mark
+        if complete and self.run.fingerprint and not self.locked_out:
+            after = self.state.version + 1  # the state's version once saved (1 when added)
+            run, client = self.run, self.client
+            services = sorted(versions.items())
+            checked = mark(run.fingerprint, client.id, client.version, services, after)
+            state = attrs.evolve(state, checked=checked)
         if self.state.version == 0:
             self.uow.billing_states.add(state)
         else:
             self.uow.billing_states.save(state)
-
-    def _marked(self, state: BillingState, services: list[tuple[ServiceId, int]]) -> BillingState:
-        run, client = self.run, self.client
-        if state == self.state and state.checked == mark(
-            run.fingerprint, client.id, client.version, services, state.version
-        ):
-            return state  # marked already, nothing changed: no write
-        after = self.state.version + 1  # the state's version once saved (1 when added)
-        checked = mark(run.fingerprint, client.id, client.version, services, after)
-        return attrs.evolve(state, checked=checked)
 
     def _kept_keys(self) -> set[str]:
         # A key of a due date the service has passed can never be proposed again: prune it.

@@ -4,6 +4,14 @@ Contacts, services (domains among them), service groups, orders, invoices, payme
 entries and quotes are re-assigned to the target, and the source client is removed, all in
 one unit of work.
 
+Billing state
+    What the billing run remembers of the source (its :class:`~hostbill_core.model.BillingState`,
+    stored under the client's own id) is folded into the target's: the event keys carried out
+    (they name services, which move too) and the scheduled plan changes are joined, and the
+    target is locked out when either was, since the source's overdue invoices move with it
+    (the next billing run lets the target back in when nothing is overdue). The source's state
+    is removed: nothing of the merged-away client is left behind.
+
 Currencies
     Clients in the same currency merge as they are. When they differ the merge is refused
     unless the request carries an exchange rate from the source's currency to the target's:
@@ -26,7 +34,7 @@ import attrs
 
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.invoicing.credit import CreditLedger, CurrencyChangeRequest, change_currency
-from hostbill_core.model import Client, ClientId, CreditEntryId, Service
+from hostbill_core.model import BillingState, Client, ClientId, CreditEntryId, Service
 from hostbill_core.money import ExchangeRate, convert
 from hostbill_core.permissions import Action, Actor
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
@@ -114,13 +122,32 @@ def _carry_credit(
     return f"credit of client {request.source_id}: {change.explanation}"
 
 
+def _fold_state(work: UnitOfWork, source: BillingState, target_id: ClientId) -> None:
+    """Join the source's billing state into the target's and remove the source's."""
+    kept = work.billing_states.find(target_id)
+    base = kept if kept is not None else BillingState.new(target_id)
+    folded = attrs.evolve(
+        base,
+        done=(*base.done, *source.done),
+        locked_out=base.locked_out or source.locked_out,
+        scheduled=(*base.scheduled, *source.scheduled),
+    )
+    if kept is None:
+        work.billing_states.add(folded)
+    elif folded != kept:
+        work.billing_states.save(folded)
+    work.billing_states.remove(source.id)
+
+
 def _move_all(work: UnitOfWork, request: MergeRequest, records: ClientRecords) -> dict[str, int]:
     target, rate = request.target_id, request.rate
     moved: dict[str, int] = {}
     for name, items in records.owned():
         repository = getattr(work, name)
         for item in items:
-            if name == "services":
+            if name == "billing_states":  # stored under the client's id: folded, not moved
+                _fold_state(work, item, target)
+            elif name == "services":
                 repository.save(_moved_service(item, target, rate))
             else:
                 repository.save(attrs.evolve(item, client_id=target))

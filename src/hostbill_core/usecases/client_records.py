@@ -12,6 +12,8 @@ from typing import Any
 import attrs
 
 from hostbill_core.model import (
+    BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     Contact,
@@ -19,6 +21,7 @@ from hostbill_core.model import (
     Invoice,
     Order,
     Payment,
+    PromotionRedemption,
     Quote,
     Service,
     ServiceGroup,
@@ -44,8 +47,17 @@ CLIENT_OWNED: tuple[str, ...] = (
     "payments",
     "credit",
     "quotes",
+    "billing_states",
+    "promotion_redemptions",
+    "cancellation_requests",
 )
-"""The unit-of-work repositories holding aggregates that belong to a client."""
+"""The unit-of-work repositories holding aggregates that belong to a client.
+
+``billing_states`` holds at most one: what the billing run remembers of the client (events
+carried out, the lockout, scheduled plan changes), stored under the client's own id.
+``promotion_redemptions`` are the promotion codes the client used (a merge moves them; their
+natural keys name the client who redeemed, so they do not change). ``cancellation_requests``
+are the end-of-term cancellations asked for its services."""
 
 
 @attrs.frozen
@@ -64,6 +76,9 @@ class ClientRecords:
     payments: tuple[Payment, ...] = ()
     credit: tuple[CreditEntry, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    billing_states: tuple[BillingState, ...] = ()
+    promotion_redemptions: tuple[PromotionRedemption, ...] = ()
+    cancellation_requests: tuple[CancellationRequest, ...] = ()
 
     def owned(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Each repository name with the client's aggregates in it."""

@@ -7,6 +7,8 @@ renewal line sits on an invoice the payment paid, through
 the due date paid for (never from the payment date), a suspended service paid up is
 unsuspended, and a client locked out with nothing overdue left is let back in. All of it is one
 unit of work: a refusal or a failure stores nothing, and the events go out after the commit.
+A pending service on a one-time or free plan whose one charge the payment paid is activated
+(:mod:`~hostbill_core.usecases.one_time`); it is never renewed.
 
 A payment cannot extend a service twice, nor can a payment and the billing run: both renew
 only through paid renewal lines whose key names the due date renewed (see
@@ -24,6 +26,7 @@ from hostbill_core.model import ClientId, Invoice, InvoiceStatus, LineKind, Serv
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.usecases.billing_report import ActionKind, ActionTaken, BillingEvent
 from hostbill_core.usecases.lockout import has_overdue, unlocked
+from hostbill_core.usecases.one_time import activate_paid
 from hostbill_core.usecases.payments import PayInvoices, apply_in
 from hostbill_core.usecases.renewals import renew_paid, renewal_records
 
@@ -36,15 +39,19 @@ class PaymentOutcome:
 
     Attributes:
         application: the allocated payment, the invoices it changed, the overpayment's credit.
-        services: the services it renewed, as stored.
+        services: the services it renewed or activated, as stored.
         actions: renewals and the unlock, in order.
-        events: ``service.renewed``, ``service.unsuspended``, ``client.unlocked``.
+        events: ``service.renewed``, ``service.unsuspended``, ``service.activated`` (a
+            one-time or free service), ``client.unlocked``.
     """
 
     application: PaymentApplication
     services: tuple[Service, ...]
     actions: tuple[ActionTaken, ...]
     events: tuple[BillingEvent, ...]
+
+
+_STARTING = (LineKind.RENEWAL, LineKind.ONE_TIME)
 
 
 def _renewed_services(invoices: tuple[Invoice, ...]) -> list[ServiceId]:
@@ -54,7 +61,7 @@ def _renewed_services(invoices: tuple[Invoice, ...]) -> list[ServiceId]:
             line.service_id
             for invoice in paid
             for line in invoice.lines
-            if line.kind is LineKind.RENEWAL and line.service_id is not None
+            if line.kind in _STARTING and line.service_id is not None
         }
     )
 
@@ -94,6 +101,11 @@ def pay_invoice(
                 done, said = renewal_records(client_id, renewed, request.on)
                 actions.extend(done)
                 raised.extend(said)
+                continue
+            activated, event = activate_paid(uow, service, request.on)
+            if event is not None:
+                services.append(uow.services.save(activated))
+                raised.append(event)
         unlocked = _unlock(uow, client_id, request.on)
         if unlocked is not None:
             actions.append(

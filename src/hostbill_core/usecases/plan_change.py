@@ -35,6 +35,7 @@ from hostbill_core.model import (
     CreditEntryId,
     CreditReason,
     LineKind,
+    PaymentType,
     PlanId,
     ScheduledChange,
     Service,
@@ -131,6 +132,14 @@ def _request(
     plan = run.catalogue.plan(change.plan_id)
     if plan.product_id != service.product_id:
         raise ValidationError("plan_id", change.plan_id, f"not a plan of {service.product_id}")
+    if not run.catalogue.renews(service.plan_id):
+        raise ValidationError(
+            "service_id", service.id,
+            f"plan {service.plan_id} is one-time or free: no paid period to change within; "
+            "order the new plan instead",
+        )  # fmt: skip
+    if plan.payment_type is PaymentType.ONE_TIME:
+        raise ValidationError("plan_id", plan.id, "a one-time plan is ordered, not changed to")
     moved = attrs.evolve(service, plan_id=plan.id, cycle=change.cycle, price_override=None)
     old, _ = renewal_price(
         service, client, run.catalogue, run.settings, rates=run.rates, on=change.on
@@ -156,7 +165,8 @@ def change_plan(
     Raises:
         NotFoundError: no such service or client.
         InvalidTransitionError: the service is not active or suspended.
-        ValidationError: a plan of another product, a day outside the paid period.
+        ValidationError: a plan of another product, a day outside the paid period, a service
+            on a one-time or free plan, a one-time target plan.
         ConfigurationError: no price for the client's currency.
     """
     with new_uow() as uow:

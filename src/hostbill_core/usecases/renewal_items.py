@@ -4,12 +4,14 @@ The period billed is one whole cycle from the due date, ``[due, next due)``, bot
 the service's anchored series. The price is the service's override, else the plan's own price
 for the service's cycle in the client's currency, else a converted one at a rate the
 :class:`~hostbill_core.ports.ExchangeRates` port gives for the run's day. A client's standing
-discount becomes its own (negative) line. Taxes are added later, per invoice, because rounding
-per invoice total needs the whole invoice.
+discount, then a promotion redeemed on the service's order (for the cycles it covers: see
+:mod:`~hostbill_core.usecases.promotions`), each becomes its own (negative) line. Taxes are
+added later, per invoice, because rounding per invoice total needs the whole invoice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import attrs
@@ -18,13 +20,20 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, NotFoundError
 from hostbill_core.invoicing.items import BillableItem, natural_key
-from hostbill_core.model import Client, LineKind, PricePlan, Service
+from hostbill_core.model import Client, LineKind, PricePlan, PromotionRedemption, Service
 from hostbill_core.money import ExchangeRate
 from hostbill_core.ports import ExchangeRates
-from hostbill_core.pricing import ClientDiscount, DiscountRequest, apply_discounts, price_for
+from hostbill_core.pricing import (
+    ClientDiscount,
+    DiscountRequest,
+    Promotion,
+    apply_discounts,
+    price_for,
+)
 from hostbill_core.renewal import due_index, service_due_date
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
+from hostbill_core.usecases.promotions import renewal_promotion
 
 __all__ = ["renewal_items", "renewal_key", "renewal_period", "renewal_price"]
 
@@ -102,10 +111,11 @@ def renewal_items(
     *,
     on: date,
     rates: ExchangeRates | None = None,
+    promotions: Sequence[PromotionRedemption] = (),
     period: Period | None = None,
     price: tuple[Money, str] | None = None,
 ) -> tuple[BillableItem, ...]:
-    """The untaxed items of the renewal of ``service`` due on ``due``: the renewal, a discount.
+    """The untaxed items of the renewal of ``service`` due on ``due``: the renewal, discounts.
 
     Args:
         service: the service as stored now.
@@ -115,6 +125,7 @@ def renewal_items(
         settings: rounding and client discounts.
         on: the run's day (the day a conversion rate is asked for).
         rates: the rates port, for a plan without a price in the client's currency.
+        promotions: the client's promotion redemptions (one may cover the service).
         period: :func:`renewal_period` of ``service`` and ``due``, when the caller has it.
         price: :func:`renewal_price` of ``service`` for ``client``, when the caller has it
             (the billing run prices each plan, cycle and currency once).
@@ -145,35 +156,42 @@ def renewal_items(
         explanation=f"renewal of {service.cycle} from {due.isoformat()}: {derivation}",
     )
     discount = settings.client_discounts.get(client.id)
-    if discount is None or amount.amount == 0:
+    promoted = renewal_promotion(promotions, service, due, amount.currency.code)
+    if (discount is None and promoted is None) or amount.amount == 0:
         return (renewal,)
-    return (renewal, *_discounted(renewal, service, label, discount, settings))
+    return (renewal, *_discounted(renewal, service, label, (discount, promoted), settings))
 
 
 def _discounted(
     renewal: BillableItem,
     service: Service,
     label: str,
-    discount: ClientDiscount,
+    offs: tuple[ClientDiscount | None, tuple[Promotion, int] | None],
     settings: BillingSettings,
 ) -> list[BillableItem]:
-    # The client's standing discount (one at most) as its own negative line.
-    cycle_number = due_index(service, renewal.due_date) + 1
+    # The client's standing discount, then a promotion, each its own negative line; keys as
+    # on an order's first invoice: the first discount's subject is the service, the next one's
+    # ``<service>-1``.
+    discount, promoted = offs
+    promotion, cycle_number = promoted or (None, due_index(service, renewal.due_date) + 1)
     discounted = apply_discounts(
         DiscountRequest(
             renewal.amount, service.product_id, service.cycle, cycle_number, discount,
-            policy=settings.rounding,
+            promotion, settings.rounding,
         )
     )  # fmt: skip
-    return [
-        attrs.evolve(
-            renewal,
-            description=f"{label}: {line.source}",
-            amount=line.amount,
-            kind=LineKind.DISCOUNT,
-            key=natural_key(LineKind.DISCOUNT, service.id, renewal.period),
-            explanation=line.explanation,
-        )
-        for line in discounted.lines
-        if line.amount.amount != 0
-    ]
+    lines = []
+    for n, line in enumerate(discounted.lines):
+        subject = f"{service.id}-{n}" if n else service.id
+        if line.amount.amount != 0:
+            lines.append(
+                attrs.evolve(
+                    renewal,
+                    description=f"{label}: {line.source}",
+                    amount=line.amount,
+                    kind=LineKind.DISCOUNT,
+                    key=natural_key(LineKind.DISCOUNT, subject, renewal.period),
+                    explanation=line.explanation,
+                )
+            )
+    return lines

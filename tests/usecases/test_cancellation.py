@@ -1,0 +1,195 @@
+"""Cancelling services on request: at once or at the end of the paid term, open invoices."""
+
+from datetime import UTC, date, datetime
+
+import attrs
+import pytest
+
+from hostbill_core.errors import InvalidTransitionError, NotFoundError, ValidationError
+from hostbill_core.invoicing.lifecycle import send_to_collections
+from hostbill_core.model import CancellationRequest, InvoiceStatus, ServiceStatus
+from hostbill_core.money import to_money
+from hostbill_core.testing import RecordingEventSink
+from hostbill_core.usecases import (
+    AddCredit,
+    BillingSettings,
+    CancellationMode,
+    add_credit,
+    cancel_due_services,
+    cancel_service,
+    run_billing,
+)
+
+from .billing_shop import client, seed, service, snapshot
+
+END = CancellationMode.END_OF_TERM
+NOW = CancellationMode.IMMEDIATE
+SETTINGS = BillingSettings()  # invoices 14 days ahead; suspend on day 7, cancel on day 30
+
+
+def shop(uow, *extra):
+    # s1: 10.00 USD monthly, anchored 31 Jan, paid through 28 Feb (next due).
+    seed(uow, [client("c1")], [service("s1", "c1", date(2026, 1, 31), date(2026, 2, 28)), *extra])
+
+
+def invoices(uow):
+    with uow() as work:
+        return {i.number: i for i in work.invoices.list(client_id="c1")}
+
+
+def test_an_immediate_cancellation_cancels_the_service_and_its_renewal_invoice(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00 for [28 Feb, 31 Mar)
+    sink = RecordingEventSink()
+    outcome = cancel_service(uow, "s1", on=date(2026, 2, 20), mode=NOW, events=sink)
+    assert outcome.service.status is ServiceStatus.CANCELLED
+    assert invoices(uow)["INV-1"].status is InvoiceStatus.CANCELLED
+    assert outcome.cancelled_invoices == (invoices(uow)["INV-1"].id,)
+    assert outcome.explanation == (
+        "service s1 cancelled on 2026-02-20 (active → cancelled); open invoices cancelled: INV-1"
+    )
+    assert sink.names() == ["service.cancelled"]
+    # Nothing follows: no reminder, no suspension, no lockout for the cancelled term.
+    later = run_billing(uow, date(2026, 4, 1), SETTINGS)
+    assert (later.invoices, later.actions, later.events) == ((), (), ())
+
+
+def test_an_end_of_term_request_waits_for_the_end_of_the_paid_term(uow):
+    shop(uow)
+    outcome = cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END, reason="moving")
+    assert outcome.service.status is ServiceStatus.ACTIVE
+    assert outcome.request == CancellationRequest(
+        "s1", "c1", "s1", date(2026, 2, 10), date(2026, 2, 28), "moving", version=1
+    )
+    assert [e.name for e in outcome.events] == ["service.cancellation_requested"]
+    # The run does not read requests: it invoices the next term on 14 February (INV-1).
+    run_billing(uow, date(2026, 2, 14), SETTINGS)
+    assert cancel_due_services(uow, date(2026, 2, 27)).outcomes == ()
+    (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
+    # On 28 February the service is cancelled and INV-1, its next term, with it.
+    assert (done.service.status, done.request.carried_out_on) == (
+        ServiceStatus.CANCELLED,
+        date(2026, 2, 28),
+    )
+    assert invoices(uow)["INV-1"].status is InvoiceStatus.CANCELLED
+    before = snapshot(uow)
+    assert cancel_due_services(uow, date(2026, 2, 28)).outcomes == ()  # a second run: nothing
+    assert snapshot(uow) == before
+
+
+def test_a_late_job_cancels_as_of_the_end_of_the_term(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    (done,) = cancel_due_services(uow, date(2026, 3, 3)).outcomes
+    assert done.explanation.startswith("service s1 cancelled on 2026-02-28")
+    assert done.request.carried_out_on == date(2026, 2, 28)
+
+
+def test_end_of_term_without_a_paid_term_ahead_is_at_once(uow):
+    # next due 28 Feb, asked on 2 March: overdue, nothing paid ahead
+    shop(uow)
+    outcome = cancel_service(uow, "s1", on=date(2026, 3, 2), mode=END)
+    assert (outcome.service.status, outcome.request) == (ServiceStatus.CANCELLED, None)
+
+
+def test_an_immediate_cancellation_carries_out_a_waiting_request(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    outcome = cancel_service(uow, "s1", on=date(2026, 2, 12), mode=NOW)
+    assert outcome.request.carried_out_on == date(2026, 2, 12)
+    assert cancel_due_services(uow, date(2026, 2, 28)) == cancel_due_services(uow, date(2026, 1, 1))
+
+
+def test_invoices_with_other_services_money_or_collections_are_kept_and_listed(uow):
+    s2 = service("s2", "c1", date(2026, 1, 31), date(2026, 2, 28), plan="pro")
+    s3 = service("s3", "c1", date(2026, 1, 15), date(2026, 2, 15))
+    shop(uow, s2, s3)
+    # 14 Feb: one invoice for s1 and s2 due 28 Feb (INV-2), s3's due 15 Feb (INV-1)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)
+    mine = invoices(uow)["INV-1"]
+    with uow() as work:
+        work.invoices.save(send_to_collections(mine, date(2026, 2, 20)).invoice)
+        work.commit()
+    kept_s1 = cancel_service(uow, "s1", on=date(2026, 2, 21))
+    shared = invoices(uow)["INV-2"].id
+    assert kept_s1.kept_invoices == ((shared, "it also bills s2"),)
+    tail = f"open invoices cancelled: none; invoice {shared} kept: it also bills s2"
+    assert kept_s1.explanation.endswith(tail)
+    kept_s3 = cancel_service(uow, "s3", on=date(2026, 2, 21))
+    assert kept_s3.kept_invoices == ((invoices(uow)["INV-1"].id, "handed to collections"),)
+    assert invoices(uow)["INV-2"].status is InvoiceStatus.UNPAID
+
+
+def test_an_invoice_with_credit_on_it_is_kept(uow):
+    shop(uow)
+    at = datetime(2026, 2, 1, tzinfo=UTC)
+    add_credit(uow, AddCredit("c1", to_money("3.00", "USD"), "e1", at))
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00, 3.00 of it from credit
+    outcome = cancel_service(uow, "s1", on=date(2026, 2, 20))
+    assert outcome.kept_invoices == ((invoices(uow)["INV-1"].id, "payment or credit is on it"),)
+
+
+def test_a_service_that_ended_before_its_day_only_closes_its_request(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    with uow() as work:
+        work.services.save(attrs.evolve(work.services.get("s1"), status=ServiceStatus.TERMINATED))
+        work.commit()
+    (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
+    assert done.explanation == "service s1 was terminated already: nothing to cancel"
+    assert (done.request.carried_out_on, done.events) == (date(2026, 2, 28), ())
+
+
+def test_a_failing_request_is_reported_and_the_others_carried_out(uow):
+    shop(uow, service("s2", "c1", date(2026, 1, 31), date(2026, 2, 28)))
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    cancel_service(uow, "s2", on=date(2026, 2, 10), mode=END)
+    with uow() as work:
+        work.services.remove("s1")  # gone from under its request
+        work.commit()
+    due = cancel_due_services(uow, date(2026, 2, 28))
+    assert [o.service.id for o in due.outcomes] == ["s2"]
+    ((service_id, failure),) = due.failures
+    assert (service_id, failure.error_type) == ("s1", "NotFoundError")
+    with uow() as work:
+        assert work.cancellation_requests.get("s1").pending  # waits for the next run
+
+
+def test_an_unknown_service_is_not_found_and_nothing_is_stored(uow):
+    shop(uow)
+    before = snapshot(uow)
+    with pytest.raises(NotFoundError):
+        cancel_service(uow, "nope", on=date(2026, 2, 10))
+    assert snapshot(uow) == before
+
+
+@pytest.mark.parametrize("status", [ServiceStatus.CANCELLED, ServiceStatus.TERMINATED])
+@pytest.mark.parametrize("mode", [NOW, END])
+def test_a_cancelled_or_terminated_service_is_refused(uow, status, mode):
+    shop(uow)
+    with uow() as work:
+        work.services.save(attrs.evolve(work.services.get("s1"), status=status))
+        work.commit()
+    before = snapshot(uow)
+    with pytest.raises(InvalidTransitionError) as caught:
+        cancel_service(uow, "s1", on=date(2026, 2, 10), mode=mode)
+    assert (caught.value.current, caught.value.target) == (status.value, "cancelled")
+    assert snapshot(uow) == before
+
+
+def test_a_second_end_of_term_request_is_refused(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    before = snapshot(uow)
+    with pytest.raises(InvalidTransitionError, match="requested again"):
+        cancel_service(uow, "s1", on=date(2026, 2, 11), mode=END)
+    assert snapshot(uow) == before
+
+
+def test_a_day_that_is_not_a_date_is_refused(uow):
+    shop(uow)
+    with pytest.raises(ValidationError) as caught:
+        cancel_service(uow, "s1", on=datetime(2026, 2, 10, tzinfo=UTC))
+    assert caught.value.field == "on"
+    with pytest.raises(ValidationError):
+        cancel_due_services(uow, "2026-02-10")
