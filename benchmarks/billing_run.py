@@ -15,7 +15,9 @@ run's day slip by 0-40 days (invoiced, reminded, suspended or cancelled by the r
   JSON (no billing at all), in services per second, with the run's ratio to it;
 - peak memory (tracemalloc) of a dry run of the day (before the real runs, so it has work),
   streamed over the first --memory-clients clients (default 10,000) and over all of them:
-  flat when the run streams clients.
+  flat when the run streams clients;
+- the CPU time of this process for each run (less sensitive than the wall clock to other
+  processes on a shared machine), and the load average.
 
 Targets (issue 8): at least 20,000 services/s for the first run, the second at least 5x faster,
 peak memory that does not grow with the number of clients.
@@ -27,6 +29,7 @@ import argparse
 import gc
 import itertools
 import json
+import os
 import sqlite3
 import tempfile
 import time
@@ -104,18 +107,18 @@ def generate(path: Path, clients: int, per_client: int) -> SqliteStore:
     return store
 
 
-def timed_run(store: SqliteStore, *, dry_run: bool = False) -> tuple[float, dict[str, int]]:
-    """Seconds of one run of DAY, and what it did."""
+def timed_run(store: SqliteStore, *, dry_run: bool = False) -> tuple[float, float, dict[str, int]]:
+    """Seconds (wall clock, then this process's CPU) of one run of DAY, and what it did."""
     counts = {"clients": 0, "services": 0, "invoices": 0, "actions": 0, "failed": 0}
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for run in iter_billing_run(store.unit_of_work, DAY, BillingSettings(), dry_run=dry_run):
         counts["clients"] += 1
         counts["services"] += run.services
         counts["invoices"] += len(run.invoices)
         counts["actions"] += len(run.actions)
         counts["failed"] += run.failure is not None
-    return time.perf_counter() - start, counts
+    return time.perf_counter() - start, time.process_time() - cpu, counts
 
 
 def baseline(path: Path) -> float:
@@ -158,18 +161,21 @@ def main() -> None:
         floor = baseline(path)
         small = peak_memory(store, args.memory_clients)
         large = peak_memory(store, None)
-        first, did = timed_run(store)
-        second, again = timed_run(store)
+        first, cpu1, did = timed_run(store)
+        second, cpu2, again = timed_run(store)
         rate1, rate2, plain = total / first, total / second, total / floor
         print(f"first run:  {first:7.2f} s  {rate1:10,.0f} services/s  ({did})")
         print(f"second run: {second:7.2f} s  {rate2:10,.0f} services/s  ({again})")
         print(f"second run {first / second:.1f}x faster than the first (target >= 5x)")
+        print(f"CPU time of this process: first {cpu1:.2f} s ({total / cpu1:,.0f} services/s), "
+              f"second {cpu2:.2f} s ({total / cpu2:,.0f} services/s)")  # fmt: skip
         print(f"baseline (read + decode every service row): {plain:10,.0f} services/s")
         print(f"first run at {rate1 / plain:.2f}x of the baseline, second at {rate2 / plain:.2f}x")
         print(f"peak memory of a dry run: {small / 2**20:.1f} MiB over {args.memory_clients:,} "
               f"clients, {large / 2**20:.1f} MiB over {args.clients:,}")  # fmt: skip
         verdict = "met" if rate1 >= 20_000 else "MISSED"
         print(f"target 20,000 services/s for the first run: {verdict}")
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         store.close()
 
 

@@ -131,6 +131,17 @@ class Repository(Protocol[T]):
         """
         ...
 
+    def versions(
+        self, client_ids: Collection[ClientId]
+    ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
+        """Return ``(id, version)`` of each client's aggregates, ordered by id, loading none.
+
+        What :meth:`for_clients` would return, reduced to ids and versions: enough to tell
+        that nothing changed since a version was seen (the billing run's same-day rerun skips
+        such clients without reading them). A client owning none is absent.
+        """
+        ...
+
     def owner_of_key(self, key: str) -> str | None:
         """Return the id of the aggregate holding natural key ``key``, or None."""
         ...

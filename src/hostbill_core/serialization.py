@@ -92,6 +92,8 @@ def _datetime(value: object, _type: object) -> datetime:
 
 def _strict(kind: type[Any], example: str) -> Any:
     def structure(value: object, _type: object) -> Any:
+        if value.__class__ is kind:  # the common case, decided without isinstance
+            return value
         if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
             raise ValidationError(kind.__name__, value, f"expected {example}")
         return value
@@ -99,8 +101,19 @@ def _strict(kind: type[Any], example: str) -> Any:
     return structure
 
 
-def _cycle(value: object, _type: object) -> BillingCycle:
-    return BillingCycle.parse(value)  # type: ignore[arg-type]
+def _cycles() -> Any:
+    # A converter's cycles by their text: a shop has a handful, parsed once each.
+    known: dict[str, BillingCycle] = {}
+
+    def structure(value: object, _type: object) -> BillingCycle:
+        found = known.get(value) if isinstance(value, str) else None
+        if found is None:
+            found = BillingCycle.parse(value)  # type: ignore[arg-type]
+            if len(known) < 64:
+                known[value] = found  # type: ignore[index]
+        return found
+
+    return structure
 
 
 def _path(error: BaseException) -> tuple[str, object, str]:
@@ -192,5 +205,5 @@ def make_converter() -> HostbillConverter:
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(date, _date)
     converter.register_unstructure_hook(BillingCycle, str)
-    converter.register_structure_hook(BillingCycle, _cycle)
+    converter.register_structure_hook(BillingCycle, _cycles())
     return converter

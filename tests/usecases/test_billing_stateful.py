@@ -1,10 +1,12 @@
 """A stateful proof over random small shops and days.
 
-Rules run the billing day (dry run first; one, two or many clients per transaction), pay
-invoices in full or in part, add credit and change plans (upgrades and downgrades on the same
-cycle); after every step: running the same day again changes nothing, the dry run reported
-exactly what the run did, money is conserved, and every cycle a service moved forward is
-backed by exactly one paid renewal line (so no service is ever extended twice for a payment).
+Rules run the billing day (dry run first; one, two or many clients per transaction), run the
+same day again, pay invoices in full or in part, add credit, change plans (upgrades and
+downgrades on the same cycle) and clients' own lead times. A rerun of the day does what a
+full run blind to the marks of complete days would do. After every step: running the same
+day again changes nothing, the dry run reported exactly what the run did, money is
+conserved, and every cycle a service moved forward is backed by exactly one paid renewal
+line (so no service is ever extended twice for a payment).
 """
 
 import contextlib
@@ -18,10 +20,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.calendar import ANNUALLY, MONTHLY
 from hostbill_core.errors import ValidationError
-from hostbill_core.model import CreditReason, InvoiceStatus, LineKind, Payment, ServiceStatus
+from hostbill_core.model import (
+    CreditReason,
+    InvoiceStatus,
+    LineKind,
+    Payment,
+    ServiceStatus,
+)
 from hostbill_core.money import from_minor, sum_money, to_money, zero
 from hostbill_core.renewal import RenewalSettings, due_index, service_due_date
-from hostbill_core.usecases import billing_run
+from hostbill_core.usecases import billing_batch, billing_run
 from hostbill_core.usecases.add_credit import AddCredit, add_credit
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
@@ -35,6 +43,17 @@ from .billing_shop import client, seed, service, snapshot
 START = date(2026, 1, 1)
 CURRENCIES = {"c1": "USD", "c2": "JPY", "c3": "EUR"}
 CYCLES = {"USD": (MONTHLY, ANNUALLY), "JPY": (MONTHLY,), "EUR": (MONTHLY,)}
+
+
+@contextlib.contextmanager
+def blind_to_marks():
+    """Runs inside carry out every client in full, as if no day were ever marked complete."""
+    quiet = billing_batch.quiet_clients
+    billing_batch.quiet_clients = lambda *_args: {}
+    try:
+        yield
+    finally:
+        billing_batch.quiet_clients = quiet
 
 
 class BillingMachine(RuleBasedStateMachine):
@@ -85,6 +104,26 @@ class BillingMachine(RuleBasedStateMachine):
         again = run_billing(factory, self.day, self.settings)
         assert again.clients == (), "a second run of the day did something"
         assert snapshot(factory) == after
+
+    @rule()
+    def rerun_day(self):
+        # The same day again after whatever changed since (payments, credit, plan or client
+        # changes): a client is skipped by its mark only if a full run would do nothing.
+        factory = self.store.unit_of_work
+        with blind_to_marks():
+            full = run_billing(factory, self.day, self.settings, dry_run=True)
+        real = run_billing(factory, self.day, self.settings)
+        assert full == attrs.evolve(real, dry_run=True), "a mark of a complete day hid work"
+        assert not real.failures, real.failures
+
+    @rule(cid=st.sampled_from(sorted(CURRENCIES)), lead=st.sampled_from([None, 0, 7, 14]))
+    def client_lead_time(self, cid, lead):
+        with self.store.unit_of_work() as uow:
+            found = uow.clients.get(cid)
+            own = attrs.evolve(found.settings, invoice_lead_days=lead)
+            if own != found.settings:
+                uow.clients.save(attrs.evolve(found, settings=own))
+                uow.commit()
 
     @rule(cid=st.sampled_from(sorted(CURRENCIES)), share=st.sampled_from(["all", "half", "more"]))
     def pay(self, cid, share):

@@ -216,6 +216,15 @@ class _MemoryRepository(Generic[T]):
                 found[client_id] = items
         return found
 
+    def versions(
+        self, client_ids: Collection[ClientId]
+    ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
+        """(id, version) of each client's visible aggregates, ordered by id."""
+        return {
+            client_id: tuple(id_version(self._kind, item) for item in items)
+            for client_id, items in self.for_clients(client_ids).items()
+        }
+
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
     ) -> tuple[ClientId, ...]:

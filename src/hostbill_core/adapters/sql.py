@@ -348,6 +348,24 @@ class _SqlRepository(Generic[T]):
                 )
         return {client_id: tuple(items) for client_id, items in found.items()}
 
+    def versions(
+        self, client_ids: Collection[ClientId]
+    ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
+        """(id, version) of each client's aggregates, ordered by id; no row is decoded."""
+        ids = list(client_ids)
+        found: dict[ClientId, list[tuple[str, int]]] = {}
+        columns = _aggregates.c
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = (
+                sa.select(columns.client_id, columns.id, columns.version)
+                .where(columns.kind == self._kind.name)
+                .where(columns.client_id.in_(ids[start : start + _IN_CHUNK]))
+                .order_by(columns.client_id, columns.id)
+            )
+            for row in self._session.conn.execute(query):
+                found.setdefault(ClientId(row.client_id), []).append((row.id, row.version))
+        return {client_id: tuple(pairs) for client_id, pairs in found.items()}
+
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
     ) -> tuple[ClientId, ...]:

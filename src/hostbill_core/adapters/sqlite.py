@@ -380,6 +380,24 @@ class _SqliteRepository(Generic[T]):
                 found.setdefault(ClientId(client_id), []).append(self._load(data, version))
         return {client_id: tuple(items) for client_id, items in found.items()}
 
+    def versions(
+        self, client_ids: Collection[ClientId]
+    ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
+        """(id, version) of each client's aggregates, ordered by id; no row is decoded."""
+        ids = list(client_ids)
+        found: dict[ClientId, list[tuple[str, int]]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self._db.execute(
+                "SELECT client_id, id, version FROM aggregates INDEXED BY aggregates_by_client"
+                f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY client_id, id",
+                (self._kind.name, *chunk),
+            )
+            for client_id, id, version in rows:
+                found.setdefault(ClientId(client_id), []).append((id, version))
+        return {client_id: tuple(pairs) for client_id, pairs in found.items()}
+
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
     ) -> tuple[ClientId, ...]:

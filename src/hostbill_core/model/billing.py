@@ -56,6 +56,10 @@ class BillingState:
             out, kept sorted; keys of due dates a payment has passed are pruned by the run.
         locked_out: the client is locked out of the client area until paid up.
         scheduled: plan changes waiting for their due date, in the order requested.
+        checked: the billing run's mark of a complete day: the day, a digest of the run's
+            settings and catalogue, and a digest of the versions of the client, its services
+            and this state as the run left them ("" when not marked). A rerun of that day
+            that finds every version unchanged has nothing to do and skips the client.
 
     Raises:
         ValidationError: ``id`` and ``client_id`` differ, or a key is empty.
@@ -67,6 +71,7 @@ class BillingState:
     locked_out: bool = False
     scheduled: tuple[ScheduledChange, ...] = ()
     version: int = attrs.field(default=0, validator=version_number)
+    checked: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.id != self.client_id:

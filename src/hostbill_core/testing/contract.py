@@ -12,7 +12,7 @@
 The same tests run unchanged on the memory and SQLite adapters shipped here. They check
 versions (a stale save is refused), natural keys (a billable item is invoiced once, a service
 sits in one group), atomicity (an exception or a missing commit leaves storage as it was),
-gap-free invoice numbers, batch reads by client, and savepoints.
+gap-free invoice numbers, batch reads by client (aggregates and versions), and savepoints.
 """
 
 from __future__ import annotations
@@ -437,6 +437,31 @@ class UnitOfWorkContract:
             }
             assert uow.services.for_clients([ClientId("client-3"), ClientId("nobody")]) == {}
             assert uow.services.for_clients([]) == {}
+
+    def test_versions_are_those_for_clients_would_load(self, new_uow: UnitOfWorkFactory) -> None:
+        stored = self._add(
+            new_uow,
+            "services",
+            sample_service("s-b", "client-1"),
+            sample_service("s-a", "client-1"),
+            sample_service("s-c", "client-2"),
+        )
+        ids = [ClientId("client-1"), ClientId("client-2"), ClientId("nobody")]
+        with new_uow() as uow:
+            uow.services.save(stored[0])
+            uow.services.remove("s-c")
+            uow.services.add(sample_service("s-d", "client-2"))
+            assert uow.services.versions(ids) == {
+                "client-1": (("s-a", 1), ("s-b", 2)),
+                "client-2": (("s-d", 1),),
+            }
+            loaded = uow.services.for_clients(ids)
+            assert uow.services.versions(ids) == {
+                client: tuple((s.id, s.version) for s in items) for client, items in loaded.items()
+            }
+            uow.commit()
+        with new_uow() as uow:
+            assert uow.services.versions([ClientId("client-2")]) == {"client-2": (("s-d", 1),)}
 
     def test_for_clients_reads_many_clients_at_once(self, new_uow: UnitOfWorkFactory) -> None:
         ids = [f"client-{n:04d}" for n in range(1200)]  # more than one chunk of parameters

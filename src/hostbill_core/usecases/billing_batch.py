@@ -1,7 +1,9 @@
 """Many clients in one transaction, each in its own savepoint: the billing run's unit of work.
 
-A batch of clients is billed in one unit of work: their records are read with one query per
-kind (:class:`~hostbill_core.usecases.billing_work.PageRecords`), each client is billed
+A batch of clients is billed in one unit of work: their billing states are read first, and
+clients whose day is marked complete and unchanged are skipped
+(:mod:`~hostbill_core.usecases.billing_marks`); the others' records are read with one query
+per kind (:class:`~hostbill_core.usecases.billing_work.PageRecords`), each client is billed
 inside a savepoint of its own (:meth:`~hostbill_core.ports.UnitOfWork.savepoint`), and the
 batch is committed once. A client whose savepoint raises is rolled back whole (its invoice
 numbers are given out again) and reported; the others go on. If the batch itself fails (its
@@ -21,6 +23,7 @@ from hostbill_core.model import ClientId
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
 from hostbill_core.usecases.billing_client import bill_client
 from hostbill_core.usecases.billing_context import RunContext
+from hostbill_core.usecases.billing_marks import quiet_clients
 from hostbill_core.usecases.billing_report import ClientFailure, ClientRun
 from hostbill_core.usecases.billing_work import PageRecords
 
@@ -101,8 +104,15 @@ def _in_one_transaction(
     dry: DryRunNumbers | None,
 ) -> list[ClientRun]:
     with uow_factory() as uow:
-        records = PageRecords(uow, client_ids)
-        runs = [_in_savepoint(uow, client_id, run, records, dry) for client_id in client_ids]
+        states = uow.billing_states.for_clients(client_ids)
+        quiet = quiet_clients(uow, run.fingerprint, client_ids, states)
+        records = PageRecords(uow, [c for c in client_ids if c not in quiet], states)
+        runs = [
+            ClientRun(client_id, quiet[client_id])
+            if client_id in quiet
+            else _in_savepoint(uow, client_id, run, records, dry)
+            for client_id in client_ids
+        ]
         _finish(uow, dry)
     return runs
 

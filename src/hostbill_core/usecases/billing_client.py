@@ -73,19 +73,22 @@ def bill_client(
     if client.status in _CLOSED:
         return ClientRun(client_id)
     work = ClientWork.load(uow, client, run, next_number, records)
+    complete = False
     for _ in range(MAX_PASSES):
         work.apply_scheduled_changes()
         events = _pending(work, client)
         if not events:
+            complete = True
             break
         renewed = issue_renewals(work, [e for e in events if e.kind is EventKind.INVOICE])
         for event in events:
             if event.kind is not EventKind.INVOICE:
                 carry_out(work, event)
         if not renewed:
+            complete = True
             break
     work.unlock_if_paid_up()
-    work.store()
+    work.store(complete=complete)
     return work.result()
 
 

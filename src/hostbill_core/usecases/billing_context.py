@@ -7,13 +7,16 @@ from datetime import UTC, date, datetime, time
 from typing import cast
 
 import attrs
+from moneyed import Money
 
+from hostbill_core.calendar import BillingCycle
 from hostbill_core.errors import ConfigurationError
-from hostbill_core.model import Client, ClientSettings
+from hostbill_core.model import Client, ClientSettings, PlanId, Service
 from hostbill_core.ports import ExchangeRates
 from hostbill_core.renewal import RenewalContext
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
+from hostbill_core.usecases.renewal_items import renewal_price
 
 __all__ = ["RunContext"]
 
@@ -29,6 +32,9 @@ class RunContext:
         settings: the business's billing settings.
         catalogue: products and plans, loaded once for the run.
         rates: the exchange rates port (None: plans must price every client currency).
+        fingerprint: the billing run's
+            :func:`~hostbill_core.usecases.billing_marks.day_fingerprint`, with which it marks
+            each client's complete day ("" for other use cases: they mark nothing).
         renewal: the renewal context of clients without overrides (product types known).
     """
 
@@ -36,7 +42,11 @@ class RunContext:
     settings: BillingSettings
     catalogue: Catalogue
     rates: ExchangeRates | None = None
+    fingerprint: str = ""
     renewal: RenewalContext = attrs.field(init=False)
+    _prices: dict[tuple[PlanId, BillingCycle, str], tuple[Money, str]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @renewal.default
     def _renewal(self) -> RenewalContext:
@@ -70,6 +80,25 @@ class RunContext:
             *renewal.lead_days_by_type.values(),
             *self.settings.sequence.reminder_days,
         )
+
+    def price(self, service: Service, client: Client) -> tuple[Money, str]:
+        """:func:`~hostbill_core.usecases.renewal_items.renewal_price` on the run's day.
+
+        A plan's price for a cycle and currency is the same for every client of the run (the
+        catalogue, the settings and the day are the run's): it is resolved once and kept. A
+        service's own price override is not kept; a refusal is raised again each time.
+        """
+        if service.price_override is not None:
+            return renewal_price(
+                service, client, self.catalogue, self.settings, rates=self.rates, on=self.as_of
+            )
+        key = (service.plan_id, service.cycle, client.currency)
+        found = self._prices.get(key)
+        if found is None:
+            found = self._prices[key] = renewal_price(
+                service, client, self.catalogue, self.settings, rates=self.rates, on=self.as_of
+            )
+        return found
 
     def renewal_context(self, client: Client) -> RenewalContext:
         """The renewal context for ``client``: its own lead time and switch, if it set any.

@@ -18,15 +18,22 @@ import attrs
 
 from hostbill_core.invoicing.credit import CreditRequest, apply_credit_on_issue
 from hostbill_core.invoicing.grouping import InvoiceDraft, group_items
-from hostbill_core.invoicing.items import BillableItem
+from hostbill_core.invoicing.items import BillableItem, natural_key
 from hostbill_core.invoicing.lifecycle import issue, snapshot
-from hostbill_core.model import CreditEntryId, InvoiceId, InvoiceStatus, ServiceGroup, ServiceId
+from hostbill_core.model import (
+    CreditEntryId,
+    InvoiceId,
+    InvoiceStatus,
+    LineKind,
+    ServiceGroup,
+    ServiceId,
+)
 from hostbill_core.pricing import TaxCustomer, tax_lines
 from hostbill_core.renewal import LifecycleEvent
 from hostbill_core.usecases.billing_report import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.billing_work import ClientWork
 from hostbill_core.usecases.queue import with_queued
-from hostbill_core.usecases.renewal_items import renewal_items, renewal_key
+from hostbill_core.usecases.renewal_items import renewal_items, renewal_period
 
 __all__ = ["invoice_id_for", "issue_draft", "issue_renewals"]
 
@@ -47,16 +54,18 @@ def _proposed(work: ClientWork, events: Sequence[LifecycleEvent]) -> list[Billab
     promotions = None  # the client's promotion redemptions, read once and only when pricing
     for event in events:
         service = work.services[event.service_id]
-        current = event.due_date >= service.next_due_date  # not renewed meanwhile
-        if current and uow.invoices.owner_of_key(renewal_key(service, event.due_date)) is None:
-            if promotions is None:
-                promotions = uow.promotion_redemptions.list(client_id=work.client.id)
-            items.extend(
-                renewal_items(
-                    service, event.due_date, work.client, run.catalogue, run.settings,
-                    on=run.as_of, rates=run.rates, promotions=promotions,
-                )
-            )  # fmt: skip
+        if event.due_date >= service.next_due_date:  # not renewed meanwhile
+            period = renewal_period(service, event.due_date)
+            if uow.invoices.owner_of_key(natural_key(LineKind.RENEWAL, service.id, period)) is None:
+                if promotions is None:
+                    promotions = uow.promotion_redemptions.list(client_id=work.client.id)
+                items.extend(
+                    renewal_items(
+                        service, event.due_date, work.client, run.catalogue, run.settings,
+                        on=run.as_of, rates=run.rates, promotions=promotions, period=period,
+                        price=run.price(service, work.client),
+                    )
+                )  # fmt: skip
         work.done.add(event.key)
     return items
 

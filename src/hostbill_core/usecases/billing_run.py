@@ -32,6 +32,7 @@ from hostbill_core.model import ClientId
 from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWorkFactory
 from hostbill_core.usecases.billing_batch import DryRunNumbers, bill_batch
 from hostbill_core.usecases.billing_context import RunContext
+from hostbill_core.usecases.billing_marks import day_fingerprint
 from hostbill_core.usecases.billing_report import BillingRunReport, ClientRun
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
@@ -107,7 +108,8 @@ def iter_billing_run(
     day = _check_day(as_of)
     with uow_factory() as uow:
         catalogue = Catalogue.load(uow)
-    run = RunContext(day, settings, catalogue, rates)
+    fingerprint = day_fingerprint(day, settings, catalogue.products, catalogue.plans)
+    run = RunContext(day, settings, catalogue, rates, fingerprint)
     ids = clients if clients is not None else _candidates(uow_factory, run)
     dry = DryRunNumbers() if dry_run else None
     for batch in _batches(ids):

@@ -26,6 +26,7 @@ from hostbill_core.model import (
 )
 from hostbill_core.ports import UnitOfWork
 from hostbill_core.usecases.billing_context import RunContext
+from hostbill_core.usecases.billing_marks import mark
 from hostbill_core.usecases.billing_report import (
     ActionKind,
     ActionTaken,
@@ -59,14 +60,24 @@ class ClientRecords:
 class PageRecords:
     """The records of a page of clients, read with one query per kind (``for_clients``).
 
+    The billing states are read first, by the caller (they hold the marks of complete days).
+
     Each client's records are handed out once (:meth:`take`): a client billed twice in one
     transaction reads its records again the second time, through the unit of work.
     """
 
-    def __init__(self, uow: UnitOfWork, client_ids: Collection[ClientId]) -> None:
-        self._clients: Mapping[ClientId, tuple[Client, ...]] = uow.clients.for_clients(client_ids)
-        self._states = uow.billing_states.for_clients(client_ids)
-        self._services = uow.services.for_clients(client_ids)
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        client_ids: Collection[ClientId],
+        states: Mapping[ClientId, tuple[BillingState, ...]],
+    ) -> None:
+        self._clients: Mapping[ClientId, tuple[Client, ...]] = {}
+        self._services: Mapping[ClientId, tuple[Service, ...]] = {}
+        if client_ids:
+            self._clients = uow.clients.for_clients(client_ids)
+            self._services = uow.services.for_clients(client_ids)
+        self._states = states
         self._taken: set[ClientId] = set()
 
     def take(self, client_id: ClientId) -> ClientRecords | None:
@@ -196,11 +207,21 @@ class ClientWork:
             self.act(ActionKind.UNLOCK, client_id, event.key, event.explanation)
             self.emit(event)
 
-    def store(self) -> None:
-        """Save every changed service and the billing state when it changed."""
+    def store(self, *, complete: bool = False) -> None:
+        """Save every changed service and the billing state when it changed.
+
+        Args:
+            complete: the billing run carried out everything of the day for the client: a
+                state written anyway also records the day's mark (unless the client is
+                locked out: whether it is let back in depends on its invoices, which the mark
+                does not cover). A state that did not change is not written for a mark.
+        """
+        versions: dict[ServiceId, int] = {}
         for service_id, service in self.services.items():
+            stored = service
             if service != self.loaded[service_id]:
-                self.uow.services.save(service)
+                stored = self.uow.services.save(service)
+            versions[service_id] = stored.version
         state = attrs.evolve(
             self.state,
             done=self._kept_keys(),
@@ -208,7 +229,13 @@ class ClientWork:
             scheduled=tuple(self.scheduled),
         )
         if state == self.state:
-            return
+            return  # a run that changes nothing writes nothing, not even a mark
+        if complete and self.run.fingerprint and not self.locked_out:
+            after = self.state.version + 1  # the state's version once saved (1 when added)
+            run, client = self.run, self.client
+            services = sorted(versions.items())
+            checked = mark(run.fingerprint, client.id, client.version, services, after)
+            state = attrs.evolve(state, checked=checked)
         if self.state.version == 0:
             self.uow.billing_states.add(state)
         else:

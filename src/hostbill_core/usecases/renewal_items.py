@@ -112,6 +112,8 @@ def renewal_items(
     on: date,
     rates: ExchangeRates | None = None,
     promotions: Sequence[PromotionRedemption] = (),
+    period: Period | None = None,
+    price: tuple[Money, str] | None = None,
 ) -> tuple[BillableItem, ...]:
     """The untaxed items of the renewal of ``service`` due on ``due``: the renewal, discounts.
 
@@ -124,14 +126,20 @@ def renewal_items(
         on: the run's day (the day a conversion rate is asked for).
         rates: the rates port, for a plan without a price in the client's currency.
         promotions: the client's promotion redemptions (one may cover the service).
+        period: :func:`renewal_period` of ``service`` and ``due``, when the caller has it.
+        price: :func:`renewal_price` of ``service`` for ``client``, when the caller has it
+            (the billing run prices each plan, cycle and currency once).
 
     Raises:
         ConfigurationError: no plan, or no price and no rate for the client's currency.
         CurrencyMismatchError: a price override in another currency than the client's.
         ValidationError: ``due`` is not on the service's series.
     """
-    period = renewal_period(service, due)
-    price, derivation = renewal_price(service, client, catalogue, settings, rates=rates, on=on)
+    if period is None:
+        period = renewal_period(service, due)
+    if price is None:
+        price = renewal_price(service, client, catalogue, settings, rates=rates, on=on)
+    amount, derivation = price
     name = catalogue.product_name(service.product_id)
     label = f"{name} {service.name}".strip() if service.name else name
     renewal = BillableItem(
@@ -139,7 +147,7 @@ def renewal_items(
         currency=client.currency,
         due_date=due,
         description=f"{label} ({period.start.isoformat()} – {period.end.isoformat()})",
-        amount=price,
+        amount=amount,
         kind=LineKind.RENEWAL,
         key=natural_key(LineKind.RENEWAL, service.id, period),
         service_id=service.id,
@@ -148,8 +156,8 @@ def renewal_items(
         explanation=f"renewal of {service.cycle} from {due.isoformat()}: {derivation}",
     )
     discount = settings.client_discounts.get(client.id)
-    promoted = renewal_promotion(promotions, service, due, price.currency.code)
-    if (discount is None and promoted is None) or price.amount == 0:
+    promoted = renewal_promotion(promotions, service, due, amount.currency.code)
+    if (discount is None and promoted is None) or amount.amount == 0:
         return (renewal,)
     return (renewal, *_discounted(renewal, service, label, (discount, promoted), settings))
 

@@ -1,0 +1,137 @@
+"""Marks of complete days: a rerun of the day skips exactly the clients nothing changed for."""
+
+from datetime import date
+
+import attrs
+import pytest
+
+from hostbill_core.model import ProductType
+from hostbill_core.renewal import ExpiryAction, ExpiryStep, RenewalSequence, RenewalSettings
+from hostbill_core.usecases.billing_marks import canonical, day_fingerprint
+from hostbill_core.usecases.billing_run import run_billing
+from hostbill_core.usecases.billing_settings import BillingSettings
+
+from .billing_shop import client, seed, service, snapshot
+
+DAY = date(2026, 3, 10)
+SETTINGS = BillingSettings()
+
+
+class Reads:
+    """Counts the batch reads of records (``for_clients``) per repository."""
+
+    def __init__(self, factory):
+        self.factory, self.calls = factory, []
+
+    def __call__(self):
+        uow = self.factory()
+        reads = self
+
+        class Counted:
+            def __init__(self, name):
+                self._inner, self._name = getattr(uow, name), name
+
+            def for_clients(self, ids):
+                reads.calls.append(self._name)
+                return self._inner.for_clients(ids)
+
+            def __getattr__(self, attribute):
+                return getattr(self._inner, attribute)
+
+        class Uow:
+            clients, services = Counted("clients"), Counted("services")
+
+            def __enter__(self):
+                uow.__enter__()
+                return self
+
+            def __exit__(self, *exc_info):
+                return uow.__exit__(*exc_info)
+
+            def __getattr__(self, name):
+                return getattr(uow, name)
+
+        return Uow()
+
+
+def shop(uow):
+    # c1 has a renewal to invoice on DAY; c2 is due far later (nothing to do, but visited).
+    seed(
+        uow,
+        [client("c1"), client("c2")],
+        [
+            service("s1", "c1", date(2026, 1, 20), date(2026, 3, 20)),
+            service("s2", "c2", date(2026, 1, 15), date(2026, 3, 15)),
+        ],
+    )
+
+
+def test_a_rerun_of_the_day_reads_no_record_of_clients_it_marked_complete(uow):
+    shop(uow)
+    first = run_billing(uow, DAY, SETTINGS)
+    assert [r.client_id for r in first.clients] == ["c1", "c2"]
+    before = snapshot(uow)
+    reads = Reads(uow)
+    again = run_billing(reads, DAY, SETTINGS)
+    assert reads.calls == []
+    assert (again.clients, again.clients_examined, again.services_examined) == ((), 2, 2)
+    assert snapshot(uow) == before
+    assert again == attrs.evolve(run_billing(uow, DAY, SETTINGS))
+
+
+@pytest.mark.parametrize("change", ["service", "client", "state"])
+def test_a_change_to_a_marked_client_makes_the_rerun_bill_it_in_full(uow, change):
+    shop(uow)
+    run_billing(uow, DAY, SETTINGS)
+    with uow() as work:
+        if change == "service":
+            s1 = work.services.get("s1")
+            work.services.save(attrs.evolve(s1, name="shop.example"))
+        elif change == "client":
+            c1 = work.clients.get("c1")
+            work.clients.save(attrs.evolve(c1, invoice_note="thanks"))
+        else:
+            state = work.billing_states.get("c1")
+            work.billing_states.save(attrs.evolve(state, done=()))
+        work.commit()
+    reads = Reads(uow)
+    again = run_billing(reads, DAY, SETTINGS)
+    assert reads.calls == ["clients", "services"]  # c1 is read again (c2 stays skipped)
+    if change == "state":  # its reminders were forgotten: the rerun sends them again
+        assert [e.name for e in again.events] == ["renewal.reminder"]
+    else:
+        assert again.clients == ()
+
+
+def test_other_settings_or_another_day_are_not_covered_by_a_mark(uow):
+    shop(uow)
+    run_billing(uow, DAY, SETTINGS)
+    reads = Reads(uow)
+    later = BillingSettings(renewal=RenewalSettings(invoice_lead_days=7))
+    run_billing(reads, DAY, later)
+    run_billing(reads, date(2026, 3, 11), SETTINGS)
+    assert reads.calls == ["clients", "services"] * 2
+
+
+def test_a_locked_out_client_is_never_marked(uow):
+    lockout = RenewalSequence(steps=(ExpiryStep(0, (ExpiryAction.LOCKOUT,)),))
+    settings = BillingSettings(sequence=lockout)
+    seed(uow, [client("c1")], [service("s1", "c1", date(2026, 1, 20), date(2026, 2, 20))])
+    first = run_billing(uow, DAY, settings)
+    assert "client.locked_out" in [e.name for e in first.events]
+    with uow() as work:
+        assert work.billing_states.get("c1").checked == ""
+
+
+def test_the_fingerprint_does_not_depend_on_set_order_or_the_process():
+    one = ExpiryStep(
+        7, (ExpiryAction.DISABLE,), product_types=[ProductType.VPS, ProductType.DOMAIN]
+    )
+    two = ExpiryStep(
+        7, (ExpiryAction.DISABLE,), product_types=[ProductType.DOMAIN, ProductType.VPS]
+    )
+    assert canonical(one) == canonical(two)
+    assert canonical({"b": 1, "a": 2}) == canonical({"a": 2, "b": 1})
+    settings = BillingSettings(sequence=RenewalSequence(steps=(one,)))
+    assert day_fingerprint(DAY, settings) == day_fingerprint(DAY, attrs.evolve(settings))
+    assert day_fingerprint(DAY, settings) != day_fingerprint(DAY, SETTINGS)
