@@ -1,7 +1,7 @@
 """The reciprocal path (amount × n/d rounded up, exact; one quantize) against the references."""
 
 import decimal
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -196,3 +196,28 @@ def test_the_reciprocal_path_ignores_the_callers_context():
         change = change_plan(usd, usd, APRIL, date(2026, 4, 11))
         assert change.net == Money(Decimal("0.00"), "USD")
         assert not any(ctx.flags.values())
+
+
+@given(
+    AMOUNTS.map(abs),
+    AMOUNTS.map(abs),
+    st.integers(0, 30),
+    st.sampled_from(CODES),
+    st.sampled_from(sorted(ROUNDING_MODES)),
+)
+def test_change_plan_is_the_same_on_first_and_later_use(
+    old: Decimal, new: Decimal, day: int, code: str, mode: str
+):
+    currency = CURRENCIES[code]
+    on = date(2026, 4, 1) + timedelta(days=day)  # 30 - day of 30 days remain
+    args = (Money(old, currency), Money(new, currency), APRIL, on)
+    first = change_plan(*args, policy=RoundingPolicy(mode))
+    later = change_plan(*args, policy=RoundingPolicy(mode))
+    assert first == later
+    for a, b in zip(first[4:7], later[4:7], strict=True):
+        assert same(a.amount, b.amount)
+    assert later.credit.amount == reference(old, 30 - day, 30, code, mode).copy_negate()
+    assert later.charge.amount == reference(new, 30 - day, 30, code, mode)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 100  # the reference sum, exact
+        assert later.net.amount == later.charge.amount + later.credit.amount

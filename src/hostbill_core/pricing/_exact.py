@@ -38,6 +38,7 @@ from hostbill_core.money import minor_units
 from hostbill_core.pricing._reciprocal import QUANTA, RATIOS, ROUNDING, SCALE, UPWARD, remember
 
 __all__ = [
+    "SUBTRACT",
     "arithmetic",
     "as_fraction",
     "exchange",
@@ -68,7 +69,8 @@ _QUOTIENT = decimal.Context(prec=60)
 # Bound once: looking a method up on a Context costs about as much as the arithmetic.
 _MULTIPLY = _PRODUCT.multiply
 _DIVIDE = _QUOTIENT.divide
-_SUBTRACT = _EXACT.subtract
+#: ``SUBTRACT(a, b)``: the exact difference, whatever the caller's context.
+SUBTRACT = _EXACT.subtract
 _QUANTA: dict[str, Decimal] = {}
 _new = object.__new__
 
@@ -161,7 +163,7 @@ def exchange(
     charge.amount = charged  # type: ignore[misc]
     charge.currency = currency  # type: ignore[misc]
     net: Money = _new(Money)
-    net.amount = _SUBTRACT(charged, unused)  # type: ignore[misc]
+    net.amount = SUBTRACT(charged, unused)  # type: ignore[misc]
     net.currency = currency  # type: ignore[misc]
     return credit, charge, net
 
