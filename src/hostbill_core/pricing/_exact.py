@@ -35,8 +35,10 @@ from moneyed import Currency, Money
 
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import minor_units
+from hostbill_core.pricing._reciprocal import QUANTA, RATIOS, ROUNDING, SCALE, UPWARD, remember
 
 __all__ = [
+    "SUBTRACT",
     "arithmetic",
     "as_fraction",
     "exchange",
@@ -67,7 +69,8 @@ _QUOTIENT = decimal.Context(prec=60)
 # Bound once: looking a method up on a Context costs about as much as the arithmetic.
 _MULTIPLY = _PRODUCT.multiply
 _DIVIDE = _QUOTIENT.divide
-_SUBTRACT = _EXACT.subtract
+#: ``SUBTRACT(a, b)``: the exact difference, whatever the caller's context.
+SUBTRACT = _EXACT.subtract
 _QUANTA: dict[str, Decimal] = {}
 _new = object.__new__
 
@@ -110,17 +113,19 @@ def share(
 def prorated(price: Money, numerator: int, denominator: int, mode: str) -> Money:
     """``price × numerator / denominator`` as Money, rounded once: :func:`share` in Money.
 
-    The hot path of :func:`~hostbill_core.pricing.prorate`, which has checked that ``price``
-    is Money: :func:`share`'s steps inline for a period's day counts, and the Money set up
-    directly (see the module docstring); one call.
+    The general path of :func:`~hostbill_core.pricing.prorate`, which has checked that
+    ``price`` is Money: the reciprocal path (:mod:`~hostbill_core.pricing._reciprocal`)
+    where it applies, else :func:`share`; the Money set up directly (see the module
+    docstring).
     """
     currency = price.currency
-    if 0 <= numerator <= denominator < _COUNTED:
+    if mode in UPWARD:
         try:
-            amount = _DIVIDE(
-                _MULTIPLY(price.amount, _COUNTS[numerator]), _COUNTS[denominator]
-            ).quantize(_QUANTA[currency.code], mode, _QUOTIENT)
-        except (KeyError, decimal.DecimalException):  # a new currency, or a long product
+            amount = SCALE(price.amount, RATIOS[denominator][numerator]).quantize(
+                QUANTA[currency.code], mode, ROUNDING
+            )
+        except (KeyError, decimal.DecimalException):  # a first use, or beyond the bounds
+            remember(numerator, denominator, currency)
             amount = share(price.amount, numerator, denominator, currency, mode)
     else:
         amount = share(price.amount, numerator, denominator, currency, mode)
@@ -140,13 +145,14 @@ def exchange(
     in one currency. One call per plan change, as :func:`prorated` is one per proration.
     """
     currency = old_price.currency
-    if 0 <= left <= whole < _COUNTED:
-        n, d = _COUNTS[left], _COUNTS[whole]
+    if mode in UPWARD:
         try:
-            quantum = _QUANTA[currency.code]
-            unused = _DIVIDE(_MULTIPLY(old_price.amount, n), d).quantize(quantum, mode, _QUOTIENT)
-            charged = _DIVIDE(_MULTIPLY(new_price.amount, n), d).quantize(quantum, mode, _QUOTIENT)
-        except (KeyError, decimal.DecimalException):  # a new currency, or a long product
+            ratio = RATIOS[whole][left]
+            quantum = QUANTA[currency.code]
+            unused = SCALE(old_price.amount, ratio).quantize(quantum, mode, ROUNDING)
+            charged = SCALE(new_price.amount, ratio).quantize(quantum, mode, ROUNDING)
+        except (KeyError, decimal.DecimalException):  # a first use, or beyond the bounds
+            remember(left, whole, currency)
             unused, charged = _shares(old_price, new_price, left, whole, mode)
     else:
         unused, charged = _shares(old_price, new_price, left, whole, mode)
@@ -157,7 +163,7 @@ def exchange(
     charge.amount = charged  # type: ignore[misc]
     charge.currency = currency  # type: ignore[misc]
     net: Money = _new(Money)
-    net.amount = _SUBTRACT(charged, unused)  # type: ignore[misc]
+    net.amount = SUBTRACT(charged, unused)  # type: ignore[misc]
     net.currency = currency  # type: ignore[misc]
     return credit, charge, net
 

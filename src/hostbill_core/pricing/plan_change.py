@@ -22,6 +22,7 @@ credit −(10.00 × 1/2 = 5.00); charge 20.00 × 1/2 = 10.00; net 5.00 USD
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from fractions import Fraction
 from typing import NamedTuple
@@ -31,13 +32,16 @@ from moneyed import Money
 from hostbill_core.calendar import Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.money import RoundingPolicy
-from hostbill_core.pricing._exact import arithmetic, exchange, exponent_of
-from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention
+from hostbill_core.pricing._exact import SUBTRACT, arithmetic, exchange, exponent_of
+from hostbill_core.pricing._reciprocal import QUANTA, RATIOS, ROUNDING, SCALE, UPWARD
+from hostbill_core.pricing.proration import ACTUAL_DAYS, ProrationConvention, ProrationMethod
 
 __all__ = ["PlanChange", "change_plan"]
 
 _HALF_UP = RoundingPolicy()
 _new_tuple = tuple.__new__
+_new = object.__new__
+_ACTUAL = ProrationMethod.ACTUAL_DAYS
 
 
 class PlanChange(NamedTuple):
@@ -119,8 +123,29 @@ def change_plan(
     currency = old_price.currency
     if new_price.currency is not currency and new_price.currency != currency:
         raise CurrencyMismatchError(currency.code, new_price.currency.code, "plan change")
-    left, whole = convention.remaining_parts(period, on)
-    credit, charge, net = exchange(old_price, new_price, left, whole, policy.mode)
+    # The usual case inline (each call costs a tenth of a plan change): remaining_parts for
+    # actual days and a date within the period, then _exact.exchange's reciprocal path.
+    start, end = period.start, period.end
+    if convention.method is _ACTUAL and type(on) is date and start <= on <= end:
+        left, whole = (end - on).days, (end - start).days
+    else:
+        left, whole = convention.remaining_parts(period, on)
+    mode = policy.mode
+    credit: Money | None = None
+    if mode in UPWARD:
+        try:
+            ratio, quantum = RATIOS[whole][left], QUANTA[currency.code]
+            unused = SCALE(old_price.amount, ratio).quantize(quantum, mode, ROUNDING)
+            charged = SCALE(new_price.amount, ratio).quantize(quantum, mode, ROUNDING)
+        except (KeyError, decimal.DecimalException):  # a first use, or beyond the bounds
+            pass
+        else:  # the three Money set up as _exact.exchange does
+            credit, charge, net = _new(Money), _new(Money), _new(Money)
+            credit.amount, credit.currency = unused.copy_negate(), currency  # type: ignore[misc]
+            charge.amount, charge.currency = charged, currency  # type: ignore[misc]
+            net.amount, net.currency = SUBTRACT(charged, unused), currency  # type: ignore[misc]
+    if credit is None:
+        credit, charge, net = exchange(old_price, new_price, left, whole, mode)
     # A PlanChange is a tuple: build it as its generated __new__ does, without the extra call.
     return _new_tuple(
         PlanChange, (old_price, new_price, period, on, credit, charge, net, convention, policy)

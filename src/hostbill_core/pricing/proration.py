@@ -15,6 +15,7 @@ Money('4.67', 'USD')
 
 from __future__ import annotations
 
+import decimal
 import enum
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from fractions import Fraction
@@ -27,6 +28,7 @@ from hostbill_core.calendar import Period
 from hostbill_core.errors import ValidationError
 from hostbill_core.money import RoundingPolicy
 from hostbill_core.pricing._exact import as_fraction, prorated
+from hostbill_core.pricing._reciprocal import QUANTA, RATIOS, ROUNDING, SCALE, UPWARD
 
 __all__ = [
     "ACTUAL_DAYS",
@@ -39,6 +41,7 @@ __all__ = [
 
 _HALF_UP = RoundingPolicy()
 _SECOND = timedelta(seconds=1)
+_new = object.__new__
 
 
 class ProrationMethod(enum.Enum):
@@ -215,14 +218,35 @@ def prorate(price: Money, fraction: Fraction, policy: RoundingPolicy = _HALF_UP)
     >>> prorate(to_money("10.000", "KWD"), Fraction(14, 31))
     Money('4.516', 'KWD')
     """
+    if type(fraction) is Fraction and isinstance(price, Money):
+        # The reciprocal path of _exact.prorated, inline (a call costs a tenth of a
+        # proration); the terms straight from the slots of fractions.Fraction (the type is
+        # exactly that class). A share that is not one of a period has no kept ratio.
+        mode = policy.mode
+        if mode in UPWARD:
+            currency = price.currency
+            try:
+                amount = SCALE(
+                    price.amount,
+                    RATIOS[fraction._denominator][fraction._numerator],  # type: ignore[attr-defined]
+                ).quantize(QUANTA[currency.code], mode, ROUNDING)
+            except (KeyError, decimal.DecimalException):  # a first use, or beyond the bounds
+                pass
+            else:
+                money: Money = _new(Money)
+                money.amount = amount  # type: ignore[misc]  # Final: as Money.__init__ sets it
+                money.currency = currency  # type: ignore[misc]
+                return money
+    return _prorate_checked(price, fraction, policy.mode)
+
+
+def _prorate_checked(price: Money, fraction: Fraction, mode: str) -> Money:
     if type(fraction) is not Fraction:
         fraction = as_fraction(fraction)
-    # The terms straight from the slots of fractions.Fraction (the type is exactly that
-    # class): as_integer_ratio() returns the same two ints at the cost of one more call.
     numerator = fraction._numerator  # type: ignore[attr-defined]
     denominator = fraction._denominator  # type: ignore[attr-defined]
     if numerator < 0 or numerator > denominator:
         as_fraction(fraction)
     if not isinstance(price, Money):
         raise ValidationError("price", price, "a price is a moneyed.Money")
-    return prorated(price, numerator, denominator, policy.mode)
+    return prorated(price, numerator, denominator, mode)
