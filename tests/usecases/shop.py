@@ -26,8 +26,10 @@ from hostbill_core.model import (
     OrderStatus,
     Payment,
     PromotionRedemption,
+    QueuedItem,
     Quote,
     QuoteLine,
+    Refund,
     ScheduledChange,
     Service,
     ServiceGroup,
@@ -68,7 +70,8 @@ def client(cid: str, currency: str = "EUR", name: str = "Carla Client") -> Clien
 def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
     """One client's aggregates: contacts, services (one a domain), a group, orders,
     invoices, a payment, credit entries, a quote, the billing run's state (c1 locked out) and
-    a promotion redemption (use number N for client cN) and an end-of-term cancellation."""
+    a promotion redemption (use number N for client cN), an end-of-term cancellation, a refund
+    of part of the payment to the card and a queued one-off item."""
     money = lambda a: to_money(a, currency)  # noqa: E731
     line = InvoiceLine("Hosting March", money("10.00"), LineKind.RENEWAL, key=f"{cid}-s1/2026-03")
     snapshot = ClientSnapshot("Carla Client", f"{cid}@example.com")
@@ -217,6 +220,19 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
             "cancellation_requests",
             CancellationRequest(
                 f"{cid}-s1", cid, f"{cid}-s1", date(2026, 3, 10), date(2026, 3, 31), "moving"
+            ),
+        ),
+        ("refunds", Refund(f"{cid}-r1", cid, f"{cid}-p1", money("2.00"), AT, reason="goodwill")),
+        (
+            "queued_items",
+            QueuedItem(
+                f"{cid}-k1",
+                cid,
+                currency,
+                date(2026, 4, 1),
+                "Extra backup restore",
+                money("15.00"),
+                f"{cid}-restore-1",
             ),
         ),
     ]

@@ -22,7 +22,7 @@ def test_the_export_holds_everything_stored_about_the_client(uow):
     assert result.explanation == (
         "client c1 exported by staff:eve: 1 contacts, 2 services, 1 service groups, 2 orders, "
         "2 invoices, 1 payments, 2 credit, 1 quotes, 1 billing states, "
-        "1 promotion redemptions, 1 cancellation requests"
+        "1 promotion redemptions, 1 cancellation requests, 1 refunds, 1 queued items"
     )
     assert [(r.code, r.order_id) for r in records.promotion_redemptions] == [("SPRING", "c1-o1")]
     (state,) = records.billing_states

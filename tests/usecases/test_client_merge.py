@@ -34,6 +34,8 @@ def test_same_currency_merge_moves_everything_and_removes_the_source(uow):
         "billing_states": 1,
         "promotion_redemptions": 1,
         "cancellation_requests": 1,
+        "refunds": 1,
+        "queued_items": 1,
     }
     after = snapshot(uow)
     assert [c.id for c in after["clients"]] == ["c2"]

@@ -22,7 +22,9 @@ from hostbill_core.model import (
     Order,
     Payment,
     PromotionRedemption,
+    QueuedItem,
     Quote,
+    Refund,
     Service,
     ServiceGroup,
 )
@@ -50,6 +52,8 @@ CLIENT_OWNED: tuple[str, ...] = (
     "billing_states",
     "promotion_redemptions",
     "cancellation_requests",
+    "refunds",
+    "queued_items",
 )
 """The unit-of-work repositories holding aggregates that belong to a client.
 
@@ -57,7 +61,8 @@ CLIENT_OWNED: tuple[str, ...] = (
 carried out, the lockout, scheduled plan changes), stored under the client's own id.
 ``promotion_redemptions`` are the promotion codes the client used (a merge moves them; their
 natural keys name the client who redeemed, so they do not change). ``cancellation_requests``
-are the end-of-term cancellations asked for its services."""
+are the end-of-term cancellations asked for its services. ``refunds`` are the dated refunds
+of its payments and ``queued_items`` the one-off items waiting for its next invoice."""
 
 
 @attrs.frozen
@@ -79,6 +84,8 @@ class ClientRecords:
     billing_states: tuple[BillingState, ...] = ()
     promotion_redemptions: tuple[PromotionRedemption, ...] = ()
     cancellation_requests: tuple[CancellationRequest, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+    queued_items: tuple[QueuedItem, ...] = ()
 
     def owned(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Each repository name with the client's aggregates in it."""
