@@ -431,7 +431,14 @@ class _SqlNumbers:
 
 
 class SqlUnitOfWork:
-    """One database transaction over every repository."""
+    """One database transaction over every repository.
+
+    ``clients_per_transaction`` tells the billing run to bill one client per transaction on a
+    server: with several writers at once, a batch's locks held until its commit made two
+    processes on MariaDB wait on each other past their lock timeouts.
+    """
+
+    clients_per_transaction = 1
 
     clients: _SqlRepository[Client]
     contacts: _SqlRepository[Contact]

@@ -100,7 +100,9 @@ def iter_billing_run(
 ) -> Iterator[ClientRun]:
     """The billing run as a stream of client runs, one per client examined, in id order.
 
-    Clients are billed :data:`BATCH_SIZE` to a transaction, each in its own savepoint
+    Clients are billed :data:`BATCH_SIZE` to a transaction (or the unit of work's
+    ``clients_per_transaction`` where it declares one: the server adapter says 1), each in its
+    own savepoint
     (:mod:`~hostbill_core.usecases.billing_batch`); a client's run is yielded once its batch
     is committed (or rolled back). Use it to report progress or to keep memory flat on a large
     shop; :func:`run_billing` is this stream summarised. Arguments as for :func:`run_billing`.
@@ -108,19 +110,20 @@ def iter_billing_run(
     day = _check_day(as_of)
     with uow_factory() as uow:
         catalogue = Catalogue.load(uow)
+        per_transaction = getattr(uow, "clients_per_transaction", BATCH_SIZE)
     fingerprint = day_fingerprint(day, settings, catalogue.products, catalogue.plans)
     run = RunContext(day, settings, catalogue, rates, fingerprint)
     ids = clients if clients is not None else _candidates(uow_factory, run)
     dry = DryRunNumbers() if dry_run else None
-    for batch in _batches(ids):
+    for batch in _batches(ids, per_transaction):
         yield from bill_batch(uow_factory, batch, run, dry, events)
 
 
-def _batches(ids: Iterable[ClientId]) -> Iterator[list[ClientId]]:
+def _batches(ids: Iterable[ClientId], size: int) -> Iterator[list[ClientId]]:
     batch: list[ClientId] = []
     for client_id in ids:
         batch.append(client_id)
-        if len(batch) == BATCH_SIZE:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
