@@ -9,6 +9,7 @@ from hostbill_core.errors import InvalidTransitionError, NotFoundError, Validati
 from hostbill_core.invoicing.lifecycle import send_to_collections
 from hostbill_core.model import CancellationRequest, InvoiceStatus, ServiceStatus
 from hostbill_core.money import to_money
+from hostbill_core.simulation.explain import service_calendar
 from hostbill_core.testing import RecordingEventSink
 from hostbill_core.usecases import (
     AddCredit,
@@ -139,6 +140,19 @@ def test_a_client_billed_alone_reads_its_waiting_requests_too(uow):
     with uow() as work:
         run = bill_client(work, "c1", RunContext(date(2026, 2, 14), SETTINGS, catalogue))
     assert (run.invoices, run.actions, run.events) == ((), (), ())
+
+
+def test_the_calendar_preview_stops_where_a_waiting_request_ends_the_service(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    with uow() as work:
+        text = service_calendar(work, "s1", SETTINGS)
+    # next due 28 Feb is the request's day: none of that term's events (invoice 14 Feb,
+    # reminders, due, expiry steps) is listed, as the run proposes none of them
+    assert text.splitlines()[1:] == [
+        "  2026-02-28  cancelled at the end of the term paid for (requested on 2026-02-10): "
+        "no term from 2026-02-28 is billed"
+    ]
 
 
 def test_a_late_job_cancels_as_of_the_end_of_the_term(uow):
