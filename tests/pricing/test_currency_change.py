@@ -222,6 +222,34 @@ def test_a_partly_paid_open_invoice_is_refused():
         plan_currency_change(request(invoices=(partly,)))
 
 
+def test_a_paid_and_partly_refunded_open_invoice_is_refused_naming_the_refund():
+    # 5.00 paid, 2.00 of it refunded: the payments stay in USD, so the invoice cannot move
+    refunded = invoice(
+        "p1", InvoiceStatus.UNPAID, amount_paid=money("5.00"), amount_refunded=money("2.00")
+    )
+    with pytest.raises(ValidationError) as caught:
+        plan_currency_change(request(invoices=(refunded,)))
+    assert caught.value.field == "invoices[0].amount_paid"
+    assert "invoice p1 is partly paid (2.00 of its payments refunded): settle or refund it" in str(
+        caught.value
+    )
+
+
+def test_a_converted_invoice_has_nothing_paid_or_refunded_in_the_new_currency():
+    (i1,) = plan_currency_change(request()).invoices
+    assert (i1.amount_paid, i1.amount_refunded) == (zero("EUR"), zero("EUR"))
+    assert i1.amount_refunded.currency.code == "EUR"
+    assert not [c for c in plan_currency_change(request()).changes if "refund" in c.subject]
+
+
+def test_a_paid_invoice_with_a_refund_is_history_and_unchanged():
+    paid = invoice(
+        "h1", InvoiceStatus.PAID, amount_paid=money("10.00"), amount_refunded=money("4.00")
+    )
+    plan = plan_currency_change(request(invoices=(paid,)))
+    assert plan.invoices == ()
+
+
 def test_another_clients_records_are_refused():
     with pytest.raises(ValidationError, match="not a service of this client"):
         plan_currency_change(request(services=(service("x", BASIC, client_id="c2"),)))

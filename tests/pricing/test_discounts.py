@@ -137,6 +137,13 @@ def test_redeem_counts_a_use():
     assert redeem(promotion, "hosting", MONTHLY, date(2026, 5, 31)).uses == 2
 
 
+def test_once_per_client_is_off_by_default_and_left_to_the_use_case():
+    # The engine holds no redemptions: redeem counts a use whatever the setting (1 → 2).
+    once = Promotion("ONE", PercentOff("10"), once_per_client=True, uses=1)
+    assert Promotion("ONE", PercentOff("10")).once_per_client is False
+    assert redeem(once, "hosting", MONTHLY, date(2026, 1, 1)).uses == 2
+
+
 def test_redeem_refuses_an_expired_code():
     promotion = Promotion("SPRING", PercentOff("10"), expires_on=date(2026, 5, 31))
     with pytest.raises(ValidationError, match="expired on 2026-05-31") as caught:

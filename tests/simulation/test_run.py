@@ -185,16 +185,20 @@ def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
     march = [e for e in result.timeline if e.kind == "invoice.issued" and e.client_id == "ann"]
     assert march[-1].amount == eur("9.00")
     # cleo asks on 25 Feb to cancel at the end of her paid period (10 Mar): the request is
-    # stored, and carried out on 10 Mar; her open invoice of 3 Mar (INV-6, the next term,
-    # hers alone, unpaid) goes with it
+    # stored, and carried out on 10 Mar; the run does not invoice the term starting then
+    # (its lead day, 3 Mar, passes with no invoice), so there is no open invoice to cancel
     requested = by_kind["service.cancellation_requested", "cleo"]
     assert requested.on == date(2026, 2, 25)
     assert requested.detail.endswith("at the end of the term paid for, 2026-03-10")
+    cleo_issued = [
+        e.on for e in result.timeline if e.kind == "invoice.issued" and e.client_id == "cleo"
+    ]
+    assert [on for on in cleo_issued if on > date(2026, 2, 25)] == []
     cancelled = by_kind["service.cancelled", "cleo"]
     assert (cancelled.on, cancelled.detail) == (
         date(2026, 3, 10),
         "service cleo-web cancelled on 2026-03-10 (active → cancelled); "
-        "open invoices cancelled: INV-6",
+        "open invoices cancelled: none",
     )
     # taking back credit cleo does not have is refused; the simulation goes on
     (error,) = result.errors

@@ -112,7 +112,9 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
         ),
         (
             "service_groups",
-            ServiceGroup(f"{cid}-g1", cid, "Shop", service_ids=(f"{cid}-s1",)),
+            ServiceGroup(
+                f"{cid}-g1", cid, "Carla's shop", "her two sites", service_ids=(f"{cid}-s1",)
+            ),
         ),
         ("orders", Order(f"{cid}-o1", cid, AT, "203.0.113.7", currency, (item,))),
         (
@@ -166,7 +168,13 @@ def records_of(cid: str, currency: str = "EUR") -> list[tuple[str, Any]]:
         (
             "credit",
             CreditEntry(
-                f"{cid}-e1", cid, AT, money("20.00"), CreditReason.ADD_CREDIT, "owner:" + cid
+                f"{cid}-e1",
+                cid,
+                AT,
+                money("20.00"),
+                CreditReason.ADD_CREDIT,
+                "owner:" + cid,
+                note="Carla prepaid by bank transfer",
             ),
         ),
         (

@@ -9,6 +9,7 @@ from hostbill_core.errors import InvalidTransitionError, NotFoundError, Validati
 from hostbill_core.invoicing.lifecycle import send_to_collections
 from hostbill_core.model import CancellationRequest, InvoiceStatus, ServiceStatus
 from hostbill_core.money import to_money
+from hostbill_core.simulation.explain import service_calendar
 from hostbill_core.testing import RecordingEventSink
 from hostbill_core.usecases import (
     AddCredit,
@@ -19,6 +20,9 @@ from hostbill_core.usecases import (
     cancel_service,
     run_billing,
 )
+from hostbill_core.usecases.billing_client import bill_client
+from hostbill_core.usecases.billing_context import RunContext
+from hostbill_core.usecases.catalogue import Catalogue
 
 from .billing_shop import client, seed, service, snapshot
 
@@ -62,19 +66,93 @@ def test_an_end_of_term_request_waits_for_the_end_of_the_paid_term(uow):
         "s1", "c1", "s1", date(2026, 2, 10), date(2026, 2, 28), "moving", version=1
     )
     assert [e.name for e in outcome.events] == ["service.cancellation_requested"]
-    # The run does not read requests: it invoices the next term on 14 February (INV-1).
-    run_billing(uow, date(2026, 2, 14), SETTINGS)
     assert cancel_due_services(uow, date(2026, 2, 27)).outcomes == ()
     (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
-    # On 28 February the service is cancelled and INV-1, its next term, with it.
     assert (done.service.status, done.request.carried_out_on) == (
         ServiceStatus.CANCELLED,
         date(2026, 2, 28),
     )
-    assert invoices(uow)["INV-1"].status is InvoiceStatus.CANCELLED
     before = snapshot(uow)
     assert cancel_due_services(uow, date(2026, 2, 28)).outcomes == ()  # a second run: nothing
     assert snapshot(uow) == before
+
+
+def test_the_run_does_not_bill_the_term_after_a_waiting_request(uow):
+    # s2, same dates, no request: billed as usual, so the filter is per service.
+    shop(uow, service("s2", "c1", date(2026, 1, 31), date(2026, 2, 28), plan="pro"))
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    # 14 Feb is s1's and s2's lead day (28 Feb - 14 days): only s2's term is invoiced.
+    first = run_billing(uow, date(2026, 2, 14), SETTINGS)
+    # s2's plan "pro": 20.00 a month, one line
+    assert [(i.number, i.total, i.lines) for i in first.invoices] == [
+        ("INV-1", to_money("20.00", "USD"), 1)
+    ]
+    assert [line.service_id for line in invoices(uow)["INV-1"].lines] == ["s2"]
+    # Through 1 April (s1's day 30 after 28 Feb: 2 March + 30 = 30 March) nothing of s1
+    # fires: no reminder (14 and 7 days before), no overdue email, no suspension, no cancel.
+    for day in (date(2026, 2, 21), date(2026, 2, 28), date(2026, 3, 7), date(2026, 4, 1)):
+        later = run_billing(uow, day, SETTINGS)
+        assert [a for a in later.actions if a.subject == "s1"] == []
+        assert [e for e in later.events if e.subject == "s1"] == []
+    with uow() as work:
+        assert work.services.get("s1").status is ServiceStatus.ACTIVE
+    (done,) = cancel_due_services(uow, date(2026, 4, 1)).outcomes
+    assert done.explanation == (
+        "service s1 cancelled on 2026-02-28 (active → cancelled); open invoices cancelled: none"
+    )
+
+
+def test_a_request_in_the_lead_time_stops_reminders_and_its_day_cancels_the_invoice(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00 for [28 Feb, 31 Mar)
+    cancel_service(uow, "s1", on=date(2026, 2, 20), mode=END)
+    # 21 Feb is the 7-day reminder of 28 Feb's term: not sent, the term is not renewed.
+    reminder = run_billing(uow, date(2026, 2, 21), SETTINGS)
+    assert (reminder.invoices, reminder.actions, reminder.events) == ((), (), ())
+    (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
+    assert done.cancelled_invoices == (invoices(uow)["INV-1"].id,)
+    assert invoices(uow)["INV-1"].status is InvoiceStatus.CANCELLED
+
+
+def test_a_run_with_a_waiting_request_is_idempotent_and_its_dry_run_exact(uow):
+    shop(uow, service("s2", "c1", date(2026, 1, 31), date(2026, 2, 28), plan="pro"))
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    dry = run_billing(uow, date(2026, 3, 10), SETTINGS, dry_run=True)
+    real = run_billing(uow, date(2026, 3, 10), SETTINGS)
+    assert dry == attrs.evolve(real, dry_run=True)
+    # s2 alone: invoiced and reminded 14 Feb (28 Feb - 14), reminded 21 Feb (- 7), overdue
+    # email 28 Feb, suspended 7 March (28 Feb + 7 days); s1 has no event at all.
+    assert [a.key for a in real.actions] == ["s2/2026-02-28/expiry-7"]
+    assert [e.subject for e in real.events][1:] == ["s2"] * 5
+    assert [i.number for i in real.invoices] == ["INV-1"]
+    before = snapshot(uow)
+    again = run_billing(uow, date(2026, 3, 10), SETTINGS)
+    assert (again.invoices, again.actions, again.events) == ((), (), ())
+    assert snapshot(uow) == before
+
+
+def test_a_client_billed_alone_reads_its_waiting_requests_too(uow):
+    # bill_client without the page's records (a batch that failed bills each client alone)
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    with uow() as work:
+        catalogue = Catalogue.load(work)
+    with uow() as work:
+        run = bill_client(work, "c1", RunContext(date(2026, 2, 14), SETTINGS, catalogue))
+    assert (run.invoices, run.actions, run.events) == ((), (), ())
+
+
+def test_the_calendar_preview_stops_where_a_waiting_request_ends_the_service(uow):
+    shop(uow)
+    cancel_service(uow, "s1", on=date(2026, 2, 10), mode=END)
+    with uow() as work:
+        text = service_calendar(work, "s1", SETTINGS)
+    # next due 28 Feb is the request's day: none of that term's events (invoice 14 Feb,
+    # reminders, due, expiry steps) is listed, as the run proposes none of them
+    assert text.splitlines()[1:] == [
+        "  2026-02-28  cancelled at the end of the term paid for (requested on 2026-02-10): "
+        "no term from 2026-02-28 is billed"
+    ]
 
 
 def test_a_late_job_cancels_as_of_the_end_of_the_term(uow):

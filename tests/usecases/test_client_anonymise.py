@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+import attrs
 import pytest
 
 from hostbill_core.errors import PermissionDeniedError
@@ -5,7 +8,7 @@ from hostbill_core.model import Address, ClientStatus, InvoiceStatus, ServiceSta
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.usecases.client_anonymise import AnonymiseRequest, anonymise_client
 
-from .shop import AT, OWNER, STAFF, seed, snapshot
+from .shop import AT, OWNER, STAFF, eur, seed, snapshot
 
 
 def test_anonymising_clears_personal_data_and_keeps_billing_records(uow):
@@ -33,7 +36,7 @@ def test_anonymising_clears_personal_data_and_keeps_billing_records(uow):
     assert [i.total for i in invoices] == [
         i.total for i in before["invoices"] if i.client_id == "c1"
     ]
-    for kind in ("payments", "credit", "quotes", "service_groups"):
+    for kind in ("payments", "quotes", "queued_items", "promotion_redemptions"):
         assert after[kind] == before[kind]
     assert {o.ip for o in after["orders"] if o.client_id == "c1"} == {"0.0.0.0"}
     assert {s.status for s in after["services"] if s.client_id == "c1"} == {
@@ -42,6 +45,37 @@ def test_anonymising_clears_personal_data_and_keeps_billing_records(uow):
     # The other client is exactly as it was.
     assert next(c for c in after["clients"] if c.id == "c2") == before["clients"][1]
     assert "1 contact(s) removed" in result.explanation
+    # 4 records held free text: refund c1-r1 ("goodwill"), request c1-s1 ("moving"), credit
+    # entry c1-e1 (its note; c1-e2 has none) and group c1-g1 (name and description).
+    assert result.explanation.endswith("free text of 4 record(s) cleared")
+
+
+def test_anonymising_clears_free_text_and_keeps_amounts_and_links(uow):
+    seed(uow, ("c1", "EUR"), ("c2", "EUR"))
+    before = snapshot(uow)
+    anonymise_client(AnonymiseRequest(STAFF, "c1", AT), uow)
+    after = snapshot(uow)
+
+    def mine(kind, state):
+        return [x for x in state[kind] if x.client_id == "c1"]
+
+    def theirs(kind, state):
+        return [x for x in state[kind] if x.client_id != "c1"]
+
+    assert [r.reason for r in mine("refunds", after)] == [""]
+    assert [r.reason for r in mine("cancellation_requests", after)] == [""]
+    assert [e.note for e in mine("credit", after)] == ["", ""]
+    assert [(g.name, g.description) for g in mine("service_groups", after)] == [("c1-g1", "")]
+    # Only the text changed (and the version of the records that held some).
+    cleared = {"refunds": "reason", "cancellation_requests": "reason", "credit": "note"}
+    for kind, field in cleared.items():
+        for old, new in zip(mine(kind, before), mine(kind, after), strict=True):
+            assert attrs.evolve(new, **{field: getattr(old, field), "version": old.version}) == old
+        assert theirs(kind, after) == theirs(kind, before)
+    (group,) = mine("service_groups", after)
+    assert group.service_ids == ("c1-s1",)
+    assert [r.amount for r in mine("refunds", after)] == [eur("2.00")]
+    assert sum(e.amount.amount for e in mine("credit", after)) == Decimal("14.50")  # 20 - 5.50
 
 
 def test_only_staff_anonymise(uow):

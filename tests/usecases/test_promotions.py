@@ -125,6 +125,55 @@ def test_a_code_once_per_client_is_refused_to_the_same_client_only(uow):
     assert other.promotion.uses == 2
 
 
+@pytest.mark.parametrize(
+    ("on_the_code", "on_the_request"), [(True, False), (False, True), (True, True)]
+)
+def test_once_per_client_set_on_the_code_or_on_the_request_limits_the_code(
+    uow, on_the_code, on_the_request
+):
+    shop(uow)
+    promo = Promotion("HELLO", AmountOff(eur("2.00")), once_per_client=on_the_code)
+    first = place_order(
+        uow, order(promo, "o1", once_per_client=on_the_request), BillingSettings(), ports()
+    )
+    assert first.promotion == Promotion(
+        "HELLO", AmountOff(eur("2.00")), uses=1, once_per_client=on_the_code
+    )
+    with uow() as work:
+        assert work.promotion_redemptions.get("o1").once_per_client is True
+    before = snapshot(uow)
+    with pytest.raises(ValidationError, match="once per client: client c1 used it on order o1"):
+        place_order(
+            uow, order(promo, "o2", once_per_client=on_the_request), BillingSettings(), ports()
+        )
+    assert snapshot(uow) == before
+    # another client uses it once too: its use number 2 (1 before + 1)
+    assert (
+        place_order(uow, order(promo, "o3", "c2"), BillingSettings(), ports()).promotion.uses == 2
+    )
+
+
+def test_a_code_without_the_limit_is_used_twice_by_one_client(uow):
+    shop(uow)
+    promo = Promotion("HELLO", AmountOff(eur("2.00")))
+    assert promo.once_per_client is False
+    place_order(uow, order(promo, "o1"), BillingSettings(), ports())
+    assert place_order(uow, order(promo, "o2"), BillingSettings(), ports()).promotion.uses == 2
+    with uow() as work:
+        assert work.promotion_redemptions.get("o2").once_per_client is False
+
+
+def test_a_renewal_promotion_carries_the_codes_limit(uow):
+    shop(uow)
+    promo = Promotion("LOYAL", PercentOff("10"), PromotionTerm.FOREVER, once_per_client=True)
+    place_order(uow, order(promo, "o1"), BillingSettings(), ports())
+    with uow() as work:
+        records = work.promotion_redemptions.list(client_id="c1")
+        service = work.services.get("o1-1")
+    found, _cycle = renewal_promotion(records, service, service.next_due_date, "EUR")
+    assert (found.once_per_client, found.uses) == (True, 1)
+
+
 def test_a_rejected_order_uses_no_promotion(uow):
     shop(uow)
     reject_all = FraudConfig(thresholds=Thresholds(review=0, reject=0))

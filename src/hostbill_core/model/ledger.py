@@ -96,7 +96,7 @@ class CreditEntry:
     """One line of a client's credit ledger: a signed amount, its reason and who made it.
 
     The balance is the exact sum of a client's entries. Entries are never edited: a mistake
-    is corrected by another entry.
+    is corrected by another entry (anonymising the client only clears ``note``).
     """
 
     id: CreditEntryId = attrs.field(validator=identifier)

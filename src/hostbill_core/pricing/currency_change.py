@@ -14,7 +14,10 @@ Modes (the HostBill profile offers the first two):
 * ``REPRICE``: recurring prices come from each plan's own price table in the new currency;
   a plan without one, and a service's custom price, are converted instead (marked).
 
-Paid, cancelled and refunded invoices, and payments, never change. The credit balance moves
+Paid, cancelled and refunded invoices, and payments, never change: what was paid and
+refunded stays in the currency it moved in. An open invoice converts only with nothing paid on
+it, hence nothing refunded (``amount_refunded`` never exceeds ``amount_paid``); both become
+zero in the new currency. The credit balance moves
 by two ledger entries: one closing it in the old currency, one opening it in the new, both
 naming the rate. Refused: a client with an open invoice in a third currency or partly paid,
 a rate for another pair, and a rate older than ``max_rate_age_days``. Applying the change
@@ -263,12 +266,18 @@ def _invoices(
             raise ValidationError(
                 f"invoices[{i}].amount_paid",
                 invoice.amount_paid,
-                f"invoice {invoice.id} is partly paid: settle or refund it first",
+                f"invoice {invoice.id} is partly paid{_refunded(invoice)}: settle or refund it "
+                "first (only an open invoice with nothing paid, so nothing refunded, converts)",
             )
         new_invoice, moved = convert_invoice(invoice, ctx)
         converted.append(new_invoice)
         changes.extend(moved)
     return tuple(converted), changes
+
+
+def _refunded(invoice: Invoice) -> str:
+    refunded = invoice.amount_refunded.amount
+    return f" ({refunded} of its payments refunded)" if refunded else ""
 
 
 def _credit(

@@ -86,7 +86,12 @@ class Mover:
 
 
 def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[AmountChange]]:
-    """``invoice`` (open, nothing paid) in the new currency, and the change of each amount."""
+    """``invoice`` (open, nothing paid) in the new currency, and the change of each amount.
+
+    ``amount_paid`` and ``amount_refunded`` become zero in the new currency: the plan refuses
+    an invoice with a payment on it, and an invoice never has more refunded than paid, so
+    both are zero before; no :class:`AmountChange` is listed for them.
+    """
     changes: list[AmountChange] = []
     lines = []
     for n, line in enumerate(invoice.lines, start=1):
@@ -110,6 +115,7 @@ def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[Amoun
         lines=tuple(lines),
         credit_applied=credit_after,
         amount_paid=zero(mover.new),
+        amount_refunded=zero(mover.new),
     )
     return converted, changes
 

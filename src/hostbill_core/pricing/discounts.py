@@ -127,6 +127,9 @@ class Promotion:
         expires_on: the last day the code can be redeemed (None: never expires).
         max_uses: how many times it can be redeemed (None: no limit).
         uses: how many times it has been redeemed.
+        once_per_client: each client may redeem it once. The pricing engine has no storage
+            and does not check it: the order use case refuses a client who holds a
+            redemption of the code (``usecases.promotions``).
     """
 
     code: str = attrs.field(validator=_code)
@@ -138,6 +141,7 @@ class Promotion:
     expires_on: date | None = None
     max_uses: int | None = attrs.field(default=None, validator=_max_uses)
     uses: int = attrs.field(default=0, validator=_non_negative)
+    once_per_client: bool = False
 
     def ineligibility(self, product_id: ProductId, cycle: BillingCycle) -> str | None:
         """Why the code does not fit this product and cycle, or None when it does."""

@@ -100,6 +100,9 @@ def service_calendar(
 ) -> str:
     """The lifecycle calendar of a stored service, if nothing changes (no payment arrives).
 
+    A waiting end-of-term cancellation request ends the calendar as it ends the billing run's
+    work: no event of a term starting on or after the request's day, and a closing line.
+
     Args:
         uow: where the service, its client and its product are read.
         service_id: the service.
@@ -121,6 +124,10 @@ def service_calendar(
     plan = uow.plans.find(service.plan_id)
     renews = plan is None or plan.payment_type is PaymentType.RECURRING
     events = lifecycle_calendar(service, settings.sequence, last, context=context) if renews else ()
+    request = uow.cancellation_requests.find(service.id)
+    ends = request.effective_on if request is not None and request.pending else None
+    if ends is not None:  # the billing run bills no term from the request's day on
+        events = tuple(e for e in events if e.due_date < ends)
     label = f" ({service.name})" if service.name else ""
     text = [
         f"Service {service.id}{label}: client {client.id}, plan {service.plan_id}, "
@@ -128,7 +135,12 @@ def service_calendar(
     ]
     width = max((len(e.step) for e in events), default=0)
     text += [f"  {e.on}  {e.step:<{width}}  {e.explanation}" for e in events]
-    if not renews:
+    if request is not None and ends is not None:
+        text.append(
+            f"  {ends}  cancelled at the end of the term paid for (requested on "
+            f"{request.requested_on}): no term from {ends} is billed"
+        )
+    elif not renews:
         text.append(f"  no events: plan {service.plan_id} is one-time or free, it never renews")
     elif not events:
         text.append("  no events: the service is not active or suspended")

@@ -3,7 +3,9 @@
 The strategies and the contract suite need hypothesis and pytest (the ``dev`` extra).
 
 - :mod:`hostbill_core.testing.fakes`: a fixed clock, a recording event sink, static rates.
-- :mod:`hostbill_core.testing.strategies`: hypothesis strategies for money, dates, models.
+- :mod:`hostbill_core.testing.strategies`: hypothesis strategies for money, dates, models
+  (defined by subject in ``value_strategies``, ``client_strategies``, ``billing_strategies``
+  and ``usecase_strategies``).
 - :mod:`hostbill_core.testing.contract`: the contract suite every storage adapter passes.
 - The fraud ports' in-memory fakes (``InMemoryGeoIP``, ``InMemoryOrderHistory``,
   ``FixedRiskScore``), re-exported from :mod:`hostbill_core.fraud.fakes`.

@@ -12,7 +12,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from hostbill_core.model import CancellationRequest, PromotionRedemption, ServiceId
-from hostbill_core.testing.strategies import (
+from hostbill_core.testing.value_strategies import (
     billing_cycles,
     calendar_dates,
     currencies,

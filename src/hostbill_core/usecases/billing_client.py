@@ -13,6 +13,10 @@ the rest in passes:
    expiry emails become events, expiry steps suspend or cancel the service or lock the client
    out.
 
+A service with a waiting end-of-term cancellation request (``usecases.cancellation``) gets no
+event for a due date on or after the request's ``effective_on``: the term starting there is
+not invoiced, reminded or expired, since the service ends with it.
+
 A renewal moves a due date, which may imply new events: then another pass runs. The function
 writes through the unit of work and never commits; the caller commits or rolls back.
 """
@@ -97,7 +101,7 @@ def _pending(work: ClientWork, client: Client) -> tuple[LifecycleEvent, ...]:
     billable: list[Service] = [s for s in work.services.values() if run.catalogue.renews(s.plan_id)]
     if not billable:
         return ()
-    return actions_due(
+    events = actions_due(
         billable,
         run.as_of,
         run.settings.sequence,
@@ -105,3 +109,7 @@ def _pending(work: ClientWork, client: Client) -> tuple[LifecycleEvent, ...]:
         since=_BEGINNING,
         done=work.done,
     )
+    ends = work.ends
+    if not ends:
+        return events
+    return tuple(e for e in events if e.service_id not in ends or e.due_date < ends[e.service_id])

@@ -11,8 +11,10 @@ with nothing to do. That is what the full rerun would find, by idempotence: the 
 outcome for a client depends on the day, the settings, the catalogue, the client, its
 services and its state, and any change to one of the last three bumps a version. (Invoices
 and credit matter only to a client with something left to do, or locked out: neither is
-marked.) The versions are those the run itself read and wrote, so a change made by another
-worker meanwhile is never covered by a mark.
+marked. A waiting end-of-term cancellation request only takes events away, so one made
+after the mark leaves nothing more to do; carrying one out saves its service.) The versions
+are those the run itself read and wrote, so a change made by another worker meanwhile is
+never covered by a mark.
 
 >>> day = day_fingerprint(date(2026, 3, 1), "settings", "catalogue")
 >>> day

@@ -9,6 +9,7 @@ changed (nothing when nothing did, so a second run writes nothing) and
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import date
 
 import attrs
 
@@ -16,6 +17,7 @@ from hostbill_core.calendar import BillingCycle
 from hostbill_core.invoicing.credit import CreditLedger
 from hostbill_core.model import (
     BillingState,
+    CancellationRequest,
     Client,
     ClientId,
     PlanId,
@@ -50,11 +52,13 @@ class ClientRecords:
         client: the client.
         state: its billing state (None: the run has not seen it yet).
         services: its services, ordered by id.
+        cancellations: its end-of-term cancellation requests still waiting, by service id.
     """
 
     client: Client
     state: BillingState | None
     services: tuple[Service, ...]
+    cancellations: tuple[CancellationRequest, ...]
 
 
 class PageRecords:
@@ -74,9 +78,11 @@ class PageRecords:
     ) -> None:
         self._clients: Mapping[ClientId, tuple[Client, ...]] = {}
         self._services: Mapping[ClientId, tuple[Service, ...]] = {}
+        self._requests: Mapping[ClientId, tuple[CancellationRequest, ...]] = {}
         if client_ids:
             self._clients = uow.clients.for_clients(client_ids)
             self._services = uow.services.for_clients(client_ids)
+            self._requests = uow.cancellation_requests.for_clients(client_ids)
         self._states = states
         self._taken: set[ClientId] = set()
 
@@ -88,13 +94,24 @@ class PageRecords:
         self._taken.add(client_id)
         states = self._states.get(client_id, ())
         return ClientRecords(
-            found[0], states[0] if states else None, self._services.get(client_id, ())
+            found[0],
+            states[0] if states else None,
+            self._services.get(client_id, ()),
+            _waiting(self._requests.get(client_id, ())),
         )
+
+
+def _waiting(requests: Iterable[CancellationRequest]) -> tuple[CancellationRequest, ...]:
+    return tuple(request for request in requests if request.pending)
 
 
 @attrs.define
 class ClientWork:
-    """One client's services, memory and results while its unit of work is open."""
+    """One client's services, memory and results while its unit of work is open.
+
+    ``ends`` holds the day each service with a waiting end-of-term cancellation request stops
+    being billed: the request's ``effective_on``, the start of the first term not paid for.
+    """
 
     uow: UnitOfWork
     client: Client
@@ -106,6 +123,7 @@ class ClientWork:
     locked_out: bool
     scheduled: list[ScheduledChange]
     next_number: Callable[[str], int]
+    ends: dict[ServiceId, date] = attrs.Factory(dict)
     invoices: list[IssuedInvoice] = attrs.Factory(list)
     actions: list[ActionTaken] = attrs.Factory(list)
     events: list[BillingEvent] = attrs.Factory(list)
@@ -120,26 +138,29 @@ class ClientWork:
         next_number: Callable[[str], int] | None = None,
         records: ClientRecords | None = None,
     ) -> ClientWork:
-        """Load the client's services and billing state (or take them from ``records``).
+        """Load the client's services, state and waiting requests (or take them from ``records``).
 
         Args:
             uow: the client's unit of work.
             client: the client.
             run: the run's day, settings and catalogue.
             next_number: takes invoice numbers (default: ``uow.invoice_numbers.next``).
-            records: the client's state and services, read already with a page of clients.
+            records: the client's state, services and requests, read already with a page of
+                clients.
         """
         if records is None:
             records = ClientRecords(
                 client,
                 uow.billing_states.find(client.id),
                 uow.services.list(client_id=client.id),
+                _waiting(uow.cancellation_requests.list(client_id=client.id)),
             )
         state = records.state or BillingState.new(client.id)
         loaded = {s.id: s for s in records.services}
         return cls(
             uow, client, run, state, loaded, dict(loaded), set(state.done),
             state.locked_out, list(state.scheduled), next_number or uow.invoice_numbers.next,
+            {r.service_id: r.effective_on for r in records.cancellations},
         )  # fmt: skip
 
     def ledger(self, currency: str) -> CreditLedger:

@@ -20,9 +20,11 @@ Open invoices of a cancelled service
     service's lines if they wish), when money is on it (refund or credit it first), or when it
     was handed to collections.
 
-Between an end-of-term request and its day the billing run still invoices the next term
-when its lead time comes (the run does not read requests): that invoice is cancelled on the
-day, unless credit or a payment was put on it meanwhile; then it is kept and listed.
+Between an end-of-term request and its day the billing run does not bill the term that
+starts on the request's day (``usecases.billing_client``: no invoice, reminder or expiry step
+for it). A request made once that term was invoiced (within the lead time) leaves the
+invoice to its day: it is cancelled then, unless credit or a payment was put on it
+meanwhile; then it is kept and listed.
 """
 
 from __future__ import annotations

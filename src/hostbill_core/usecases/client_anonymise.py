@@ -10,7 +10,12 @@ What changes, in one unit of work:
   client closed unless it is already closed, archived or deleted;
 - invoices: kept, with the client's name and email on them anonymised;
 - orders: kept, with the IP address they were placed from replaced by ``0.0.0.0``;
-- payments, credit entries, quotes and service groups: kept unchanged.
+- free text written about the client is cleared: the reasons of refunds and cancellation
+  requests, the notes of credit entries, a service group's description; a service group's
+  name becomes its id. Amounts, dates, links and who acted stay, so the ledgers still add up;
+- kept as they are: payments (the gateway's reference is needed to reconcile), quotes, and
+  what was sold as it was documented: invoice notes and lines, order and quote lines, queued
+  items and service names (a domain or host name, as the invoice lines name it).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from hostbill_core.model import Address, Client, ClientId, ClientStatus, Contact
 from hostbill_core.model.changes import ProfileChange
 from hostbill_core.permissions import Action, Actor
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
-from hostbill_core.usecases.client_records import authorise, emit, load_records
+from hostbill_core.usecases.client_records import ClientRecords, authorise, emit, load_records
 from hostbill_core.usecases.client_status import StatusResult, end_everything
 
 __all__ = ["AnonymiseRequest", "anonymise_client", "placeholder"]
@@ -77,8 +82,28 @@ def _scrub_records(work: UnitOfWork, client: Client) -> str:
         work.orders.save(attrs.evolve(order, ip="0.0.0.0"))
     return (
         f"{len(records.contacts)} contact(s) removed, names on {len(records.invoices)} "
-        f"invoice(s) and IPs of {len(records.orders)} order(s) anonymised"
+        f"invoice(s) and IPs of {len(records.orders)} order(s) anonymised, free text of "
+        f"{_clear_free_text(work, records)} record(s) cleared"
     )
+
+
+def _clear_free_text(work: UnitOfWork, records: ClientRecords) -> int:
+    # Saves only the records that held some text; returns how many.
+    cleared: list[object] = []
+    for refund in records.refunds:
+        if refund.reason:
+            cleared.append(work.refunds.save(attrs.evolve(refund, reason="")))
+    for request in records.cancellation_requests:
+        if request.reason:
+            cleared.append(work.cancellation_requests.save(attrs.evolve(request, reason="")))
+    for entry in records.credit:
+        if entry.note:
+            cleared.append(work.credit.save(attrs.evolve(entry, note="")))
+    for group in records.service_groups:
+        if group.description or group.name != group.id:
+            blank = attrs.evolve(group, name=group.id, description="")
+            cleared.append(work.service_groups.save(blank))
+    return len(cleared)
 
 
 def anonymise_client(

@@ -1,8 +1,10 @@
 """Merge two clients: everything of the source moves to the target, then the source goes.
 
-Contacts, services (domains among them), service groups, orders, invoices, payments, credit
-entries and quotes are re-assigned to the target, and the source client is removed, all in
-one unit of work.
+Every kind of :data:`~hostbill_core.usecases.client_records.CLIENT_OWNED` is re-assigned to
+the target (contacts, services with domains among them, service groups, orders, invoices,
+payments, credit entries, quotes, promotion redemptions, cancellation requests, refunds and
+queued items), except the billing state, folded as below; the source client is removed, all
+in one unit of work.
 
 Billing state
     What the billing run remembers of the source (its :class:`~hostbill_core.model.BillingState`,
@@ -21,7 +23,8 @@ Currencies
     one entry closes it in the source currency, one opens it, converted, in the target's; a
     zero balance moves nothing. The moved entries keep their history, and those in the source
     currency then sum to zero. Invoices, payments, orders and quotes are records of what
-    happened and keep the currency they were made in.
+    happened and keep the currency they were made in; so do refunds and queued items (a queued
+item joins only an invoice in its own currency).
 """
 
 from __future__ import annotations

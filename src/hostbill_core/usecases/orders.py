@@ -97,8 +97,9 @@ class PlaceOrder:
         ip: the address it was placed from.
         lines: what was ordered.
         promotion: a promotion code entered, if any (checked and redeemed).
-        promotion_once_per_client: the code may be used once per client (the pricing
-            engine's ``Promotion`` has no such setting yet).
+        promotion_once_per_client: the code may be used once per client, even when the
+            promotion's own ``once_per_client`` is False (either flag limits it; prefer the
+            promotion's, a property of the code).
         card_fingerprint: the paying card's fingerprint, for the fraud checks.
         placed_by_admin: staff placed it for the client.
     """

@@ -8,8 +8,10 @@ Redeeming (:func:`redeem_on_order`, inside ``place_order``'s unit of work):
    counted before redemptions were stored): storage holds each number once, so two orders
    racing for the last use cannot both have it; :func:`~hostbill_core.pricing.redeem` then
    refuses an expired code, or one whose number would pass ``max_uses``;
-3. a code limited to one use per client is refused when the client (or a client merged into
-   it) holds a redemption of it; storage holds one such key per client, against races.
+3. a code limited to one use per client (``Promotion.once_per_client``, or the order's
+   ``once_per_client`` flag: either one is enough) is refused when the client (or a client
+   merged into it) holds a redemption of it; storage holds one such key per client, against
+   races.
 
 The :class:`~hostbill_core.model.PromotionRedemption` records the terms, so renewals are
 discounted as promised (:func:`renewal_promotion`): a promotion for N cycles discounts the
@@ -96,9 +98,20 @@ def redeem_on_order(
 ) -> Redeemed:
     """Check and count one use of ``promotion`` on an order; the caller stores the record.
 
+    Args:
+        uow: the order's unit of work (redemptions are read through it).
+        promotion: the code entered, as the host holds it.
+        order_id: the order; the record and the services it fits are named after it.
+        client_id: the client ordering.
+        on: the order's day (expiry is checked against it).
+        lines: the order's lines; the code must fit one.
+        once_per_client: limit the code to one use per client on this order even when
+            ``promotion.once_per_client`` is False (the order request's flag, kept for
+            callers that set it there); either flag limits it.
+
     Raises:
         ValidationError: the code fits no line, expired, is used up, or was used by the
-            client already (``once_per_client``).
+            client already (once per client).
     """
     fitting = [i for i, line in enumerate(lines) if promotion_misfit(promotion, line) is None]
     if not fitting:
@@ -115,7 +128,8 @@ def redeem_on_order(
     counted = redeem(
         attrs.evolve(promotion, uses=use - 1), line.product_id, line.cycle or NOMINAL_CYCLE, on
     )
-    if once_per_client:
+    once = once_per_client or promotion.once_per_client
+    if once:
         _check_once_per_client(uow, promotion.code, client_id)
     off = promotion.off
     record = PromotionRedemption(
@@ -124,7 +138,7 @@ def redeem_on_order(
         percent_off=off.percent if isinstance(off, PercentOff) else None,
         amount_off=off.amount if isinstance(off, AmountOff) else None,
         cycles=_terms(promotion), product_ids=promotion.product_ids,
-        billing_cycles=promotion.billing_cycles, once_per_client=once_per_client,
+        billing_cycles=promotion.billing_cycles, once_per_client=once,
     )  # fmt: skip
     return Redeemed(counted, record)
 
@@ -140,7 +154,7 @@ def _promotion(record: PromotionRedemption) -> Promotion:
         term, cycles = PromotionTerm.CYCLES, record.cycles
     return Promotion(
         record.code, off, term, cycles, record.product_ids, record.billing_cycles,
-        uses=record.use,
+        uses=record.use, once_per_client=record.once_per_client,
     )  # fmt: skip
 
 
