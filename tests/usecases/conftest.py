@@ -4,6 +4,8 @@ from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.ports import UnitOfWorkFactory
 
+pytest.register_assert_rewrite("tests.usecases.faults")
+
 
 @pytest.fixture(params=["memory", "sqlite"])
 def uow(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
