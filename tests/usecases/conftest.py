@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from hostbill_core.adapters.memory import MemoryStore
@@ -13,3 +16,14 @@ def uow(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     if request.param == "memory":
         return MemoryStore().unit_of_work
     return SqliteStore(":memory:").unit_of_work
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
+    """Like ``uow``, but the SQLite store is a file, closed when the test ends."""
+    if request.param == "memory":
+        yield MemoryStore().unit_of_work
+        return
+    store = SqliteStore(tmp_path / "shop.sqlite")
+    yield store.unit_of_work
+    store.close()
