@@ -8,6 +8,8 @@ from hostbill_core.fraud import FraudPorts, GeoIPInfo
 from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
 from hostbill_core.model import Address, ContactDetails
 from hostbill_core.money import to_money
+from hostbill_core.pricing import ClientDiscount, PercentOff, TaxRule, TaxSettings
+from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.orders import OrderLine, PlaceOrder
 
 from .billing_shop import client, seed
@@ -16,6 +18,11 @@ AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
 IP = "81.2.69.160"
 HOSTING = OrderLine("hosting", "basic", MONTHLY, "example.org")  # 9.00 EUR, setup 5.00
 CARLA = ContactDetails("Carla", "carla@example.com", address=Address(country="DE"))
+#: German VAT at 19 % on every line, and a 10 % discount for c1.
+VAT_AND_DISCOUNT = BillingSettings(
+    tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
+    client_discounts={"c1": ClientDiscount(PercentOff("10"))},
+)
 
 
 def eur(amount: str):

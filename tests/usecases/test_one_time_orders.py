@@ -18,7 +18,7 @@ from hostbill_core.model import (
     ProductType,
     ServiceStatus,
 )
-from hostbill_core.pricing import ClientDiscount, PercentOff, Promotion, TaxRule, TaxSettings
+from hostbill_core.pricing import PercentOff, Promotion
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.one_time import NOMINAL_CYCLE
@@ -34,7 +34,7 @@ from hostbill_core.usecases.payments import PayInvoices
 from hostbill_core.usecases.plan_change import ChangePlan, change_plan
 
 from .billing_shop import snapshot
-from .order_shop import AT, HOSTING, eur, order, ports, seed_carla
+from .order_shop import AT, HOSTING, VAT_AND_DISCOUNT, eur, order, ports, seed_carla
 
 MIGRATION = OrderLine("migration", "move", None, "site move")
 STARTER = OrderLine("hosting", "starter", None, "free.example.org")
@@ -63,11 +63,7 @@ def lines_of(uow, invoice):
 
 def test_a_one_time_plan_is_one_taxed_discounted_line_plus_its_setup_fee(uow):
     shop(uow)
-    settings = BillingSettings(
-        tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
-        client_discounts={"c1": ClientDiscount(PercentOff("10"))},
-    )
-    outcome = place_order(uow, order(MIGRATION), settings, ports())
+    outcome = place_order(uow, order(MIGRATION), VAT_AND_DISCOUNT, ports())
     (invoice,) = outcome.invoices
     lines = lines_of(uow, invoice)
     # 40.00 once − 10 % client discount = −4.00; setup fee 10.00; VAT 19 % per line:

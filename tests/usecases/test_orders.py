@@ -9,7 +9,7 @@ from hostbill_core.errors import InvalidTransitionError, ValidationError
 from hostbill_core.fraud import StaffAction
 from hostbill_core.model import InvoiceStatus, OrderStatus, Payment, ServiceStatus
 from hostbill_core.money import to_money
-from hostbill_core.pricing import ClientDiscount, PercentOff, Promotion, TaxRule, TaxSettings
+from hostbill_core.pricing import PercentOff, Promotion
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.orders import (
     OrderLine,
@@ -22,16 +22,12 @@ from hostbill_core.usecases.pay_invoice import pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
 
 from .billing_shop import snapshot
-from .order_shop import AT, HOSTING, order, ports, seed_carla
+from .order_shop import AT, HOSTING, VAT_AND_DISCOUNT, order, ports, seed_carla
 
 
 def test_an_accepted_order_gets_pending_services_and_a_taxed_first_invoice(uow):
     seed_carla(uow)
-    settings = BillingSettings(
-        tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
-        client_discounts={"c1": ClientDiscount(PercentOff("10"))},
-    )
-    outcome = place_order(uow, order(HOSTING), settings, ports())
+    outcome = place_order(uow, order(HOSTING), VAT_AND_DISCOUNT, ports())
     assert outcome.order.status is OrderStatus.ACTIVE
     (service,) = outcome.services
     assert (service.status, service.next_due_date) == (ServiceStatus.PENDING, date(2026, 3, 10))
