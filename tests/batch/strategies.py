@@ -15,6 +15,8 @@ from hostbill_core.calendar import BillingCycle, days_in_month
 from hostbill_core.model import Service
 from hostbill_core.money import from_minor
 
+from .builders import service
+
 #: The currencies of the identity tests: exponents 0 (JPY), 2 (USD) and 3 (KWD).
 CODES = ("JPY", "USD", "KWD")
 _YEARS = (2024, 2023, 2000, 1900, 2100, 1996, 1999, 2028, *range(1990, 2101))
@@ -69,16 +71,14 @@ def _decode(key: int) -> list[int]:
 def _service(i: int, key: int) -> Service:
     anchor_key, cycle, billing_day, code, units, shift = _decode(key % _ROWS)
     anchor = decode_day(anchor_key)
-    return Service(
-        f"s{i}",
-        f"c{(units + i) % 7}",
-        "p",
-        "m",
-        CYCLES[cycle],
-        anchor,
-        date.fromordinal(anchor.toordinal() + shift - 400),
+    return service(
+        from_minor(units, CODES[code]),
+        sid=f"s{i}",
+        client=f"c{(units + i) % 7}",
+        cycle=CYCLES[cycle],
+        anchor=anchor,
+        due=date.fromordinal(anchor.toordinal() + shift - 400),
         billing_day=billing_day or None,
-        price_override=from_minor(units, CODES[code]),
     )
 
 

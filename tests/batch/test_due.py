@@ -19,21 +19,12 @@ from hostbill_core.model import Service
 from hostbill_core.money import to_money
 from hostbill_core.renewal.schedule import next_due_after, service_due_date
 
+from .builders import service
 from .strategies import blobs, days, services
 
 
 def _service(anchor: date, cycle: BillingCycle, billing_day: int | None = None) -> Service:
-    return Service(
-        "s",
-        "c",
-        "p",
-        "m",
-        cycle,
-        anchor,
-        anchor,
-        billing_day=billing_day,
-        price_override=to_money("1", "USD"),
-    )
+    return service(to_money("1", "USD"), cycle=cycle, anchor=anchor, billing_day=billing_day)
 
 
 # Identity with the object API: every row equals calendar.next_due_date / due_date.

@@ -24,6 +24,7 @@ from hostbill_core.money import (
     zero,
 )
 
+from .builders import service
 from .strategies import days, services
 
 
@@ -127,16 +128,8 @@ def test_a_streamed_forecast_equals_the_forecast_of_the_whole(
 def _service(
     anchor: date, cycle: BillingCycle, price: str, code: str, next_due: date | None = None
 ) -> Service:
-    return Service(
-        f"s{anchor}{cycle}{price}",
-        "c",
-        "p",
-        "m",
-        cycle,
-        anchor,
-        next_due or anchor,
-        price_override=to_money(price, code),
-    )
+    sid = f"s{anchor}{cycle}{price}"
+    return service(to_money(price, code), sid=sid, cycle=cycle, anchor=anchor, due=next_due)
 
 
 def test_forecast_worked_example() -> None:

@@ -22,6 +22,8 @@ from hostbill_core.model import Service, ServiceStatus
 from hostbill_core.money import Money, to_money
 from hostbill_core.testing.strategies import services as any_services
 
+from .builders import service
+
 
 def _plan_price(service: Service) -> Money:
     # The caller's price lookup: 4.99 USD a month, 49.90 USD otherwise.
@@ -39,14 +41,12 @@ def test_models_round_trip_through_the_frame(svcs: list[Service]) -> None:
 def test_columns_of_a_worked_example() -> None:
     # Anchor 29 Feb 2024 → month index 2024 × 12 + 1 = 24289, day 29; annual → unit 3,
     # length 12 months; no override → the plan price 49.90 USD = 4990 cents; suspended = 2.
-    svc = Service(
-        "s1",
-        "c9",
-        "p",
-        "m",
-        BillingCycle.years(1),
-        date(2024, 2, 29),
-        date(2025, 2, 28),
+    svc = service(
+        sid="s1",
+        client="c9",
+        cycle=BillingCycle.years(1),
+        anchor=date(2024, 2, 29),
+        due=date(2025, 2, 28),
         status=ServiceStatus.SUSPENDED,
         billing_day=15,
         expires_on=date(2030, 1, 1),
@@ -88,16 +88,7 @@ def test_columns_of_a_worked_example() -> None:
 
 def test_select_keeps_rows_and_their_labels() -> None:
     svcs = [
-        Service(
-            f"s{i}",
-            f"c{i % 2}",
-            "p",
-            "m",
-            MONTHLY,
-            date(2026, 1, i + 1),
-            date(2026, 1, i + 1),
-            price_override=to_money(i, "JPY"),
-        )
+        service(to_money(i, "JPY"), sid=f"s{i}", client=f"c{i % 2}", anchor=date(2026, 1, i + 1))
         for i in range(4)
     ]
     frame = ServiceFrame.from_services(svcs)
@@ -118,17 +109,7 @@ def test_synthetic_frames_are_reproducible_and_due_from_start() -> None:
 
 
 def _frame() -> ServiceFrame:
-    svc = Service(
-        "s",
-        "c",
-        "p",
-        "m",
-        MONTHLY,
-        date(2026, 1, 1),
-        date(2026, 1, 1),
-        price_override=to_money(1, "USD"),
-    )
-    return ServiceFrame.from_services([svc])
+    return ServiceFrame.from_services([service(to_money(1, "USD"))])
 
 
 def test_a_float_column_is_refused() -> None:
@@ -152,21 +133,21 @@ def test_labels_of_another_length_are_refused() -> None:
 
 
 def test_a_service_without_any_price_is_refused() -> None:
-    svc = Service("s", "c", "p", "m", MONTHLY, date(2026, 1, 1), date(2026, 1, 1))
+    svc = service()
     with pytest.raises(ValidationError) as raised:
         ServiceFrame.from_services([svc])
     assert raised.value.field == "services[0].price_override"
 
 
 def test_a_price_lookup_that_returns_no_money_is_refused() -> None:
-    svc = Service("s", "c", "p", "m", MONTHLY, date(2026, 1, 1), date(2026, 1, 1))
+    svc = service()
     with pytest.raises(ValidationError) as raised:
         ServiceFrame.from_services([svc], lambda s: "4.99")  # type: ignore[arg-type,return-value]
     assert raised.value.field == "services[0].price"
 
 
 def test_a_price_finer_than_the_minor_unit_is_refused() -> None:
-    svc = Service("s", "c", "p", "m", MONTHLY, date(2026, 1, 1), date(2026, 1, 1))
+    svc = service()
     with pytest.raises(ValidationError, match="minor unit"):
         ServiceFrame.from_services([svc], lambda s: to_money("0.5", "JPY"))
 
@@ -251,16 +232,7 @@ def test_a_week_cycle_of_other_than_whole_weeks_is_refused() -> None:
 
 
 def test_a_price_beyond_int64_minor_units_is_refused() -> None:
-    svc = Service(
-        "s",
-        "c",
-        "p",
-        "m",
-        MONTHLY,
-        date(2026, 1, 1),
-        date(2026, 1, 1),
-        price_override=to_money(2**63, "JPY"),
-    )
+    svc = service(to_money(2**63, "JPY"))
     with pytest.raises(ValidationError) as raised:
         ServiceFrame.from_services([svc])
     assert raised.value.field == "services[0].price"

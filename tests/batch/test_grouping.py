@@ -6,12 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hostbill_core.batch import DueItems, ServiceFrame, due_in_window, invoice_groups, to_dates
-from hostbill_core.calendar import MONTHLY, next_due_date
+from hostbill_core.calendar import next_due_date
 from hostbill_core.errors import ValidationError
 from hostbill_core.invoicing.grouping import BillableItem, GroupingResult, group_items
 from hostbill_core.model import LineKind, Service
 from hostbill_core.money import to_minor, to_money
 
+from .builders import service
 from .strategies import days, services
 
 
@@ -63,16 +64,7 @@ def test_grouping_worked_example() -> None:
     # Client a: two USD services due 1 Feb and one EUR service due 1 Feb → two invoices;
     # client b: one USD service due 1 Feb and again 1 Mar → two invoices.
     def svc(i: int, client: str, price: str, code: str) -> Service:
-        return Service(
-            f"s{i}",
-            client,
-            "p",
-            "m",
-            MONTHLY,
-            date(2026, 1, 1),
-            date(2026, 2, 1),
-            price_override=to_money(price, code),
-        )
+        return service(to_money(price, code), sid=f"s{i}", client=client, due=date(2026, 2, 1))
 
     frame = ServiceFrame.from_services(
         [
@@ -110,16 +102,7 @@ def test_items_of_rows_outside_the_frame_are_refused() -> None:
 
 
 def test_a_group_total_that_would_overflow_is_refused() -> None:
-    svc = Service(
-        "s",
-        "c",
-        "p",
-        "m",
-        MONTHLY,
-        date(2026, 1, 1),
-        date(2026, 1, 1),
-        price_override=to_money(4 * 10**18, "JPY"),
-    )
+    svc = service(to_money(4 * 10**18, "JPY"))
     frame = ServiceFrame.from_services([svc])
     items = DueItems(np.array([0, 0, 0]), np.array([0, 0, 0]))
     with pytest.raises(ValidationError, match="overflow"):

@@ -11,6 +11,8 @@ from hostbill_core.errors import ValidationError
 from hostbill_core.model import Client, ContactDetails, Service
 from hostbill_core.money import Money, to_money
 
+from .builders import service
+
 
 def _price_of(service: Service) -> Money:
     return to_money("49.90" if service.cycle == ANNUALLY else "4.99", "USD")
@@ -30,15 +32,13 @@ def _seed(store: MemoryStore | SqliteStore) -> list[Service]:
                 i = len(svcs)
                 svcs.append(
                     uow.services.add(
-                        Service(
-                            f"s{i:02}",
-                            f"c{k}",
-                            "p",
-                            "m",
-                            ANNUALLY if i % 2 else MONTHLY,
-                            date(2025, 1 + i % 12, 1 + i % 28),
-                            date(2026, 1 + i % 12, 1),
-                            price_override=to_money("3.00", "EUR") if i % 3 == 0 else None,
+                        service(
+                            to_money("3.00", "EUR") if i % 3 == 0 else None,
+                            sid=f"s{i:02}",
+                            client=f"c{k}",
+                            cycle=ANNUALLY if i % 2 else MONTHLY,
+                            anchor=date(2025, 1 + i % 12, 1 + i % 28),
+                            due=date(2026, 1 + i % 12, 1),
                         )
                     )
                 )

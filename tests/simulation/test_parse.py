@@ -24,6 +24,8 @@ from hostbill_core.simulation.scenario import (
     ReviewOrder,
 )
 
+from .builders import ANN_VPS, event, order_event, plan
+
 BASE = """\
 [scenario]
 name = "Tiny"
@@ -119,63 +121,22 @@ def test_defaults_until_one_year_and_name_from_file() -> None:
     assert s.settings.billing.series == "INV"
 
 
-EVENTS = """
-[[events]]
-on = 2026-02-01
-type = "upgrade"
-service = "o1-1"
-plan = "vps-1"
-
-[[events]]
-id = "o1"
-on = 2026-01-10
-type = "order"
-client = "ann"
-items = [{ plan = "vps-1", cycle = "monthly", name = "vps.ann.example" }]
-
-[[events]]
-on = 2026-01-11
-type = "review"
-order = "o1"
-decision = "reject"
-
-[[events]]
-on = 2026-01-20
-type = "downgrade"
-service = "ann-web"
-plan = "web-1"
-cycle = "annually"
-
-[[events]]
-on = 2026-02-02
-type = "cancel"
-service = "o1-1"
-when = "immediately"
-
-[[events]]
-on = 2026-02-03
-type = "credit"
-client = "ann"
-amount = "-2.50"
-note = "correction"
-
-[[events]]
-on = 2026-02-04
-type = "payment"
-client = "ann"
-amount = 12
-
-[[events]]
-on = 2026-02-05
-type = "currency"
-client = "ann"
-currency = "EUR"
-mode = "code_only"
-"""
+EVENTS = "".join(
+    (
+        event("2026-02-01", "upgrade", service="o1-1", plan="vps-1"),
+        order_event("2026-01-10", "o1", "ann", ANN_VPS),
+        event("2026-01-11", "review", order="o1", decision="reject"),
+        event("2026-01-20", "downgrade", service="ann-web", plan="web-1", cycle="annually"),
+        event("2026-02-02", "cancel", service="o1-1", when="immediately"),
+        event("2026-02-03", "credit", client="ann", amount="-2.50", note="correction"),
+        event("2026-02-04", "payment", client="ann", amount=12),
+        event("2026-02-05", "currency", client="ann", currency="EUR", mode="code_only"),
+    )
+)
 
 
 def test_events_sorted_by_date_file_order_within_a_day() -> None:
-    s = parse_scenario(BASE + EVENTS.replace('plan = "vps-1"\n\n', 'plan = "vps-1"\n\n', 1))
+    s = parse_scenario(BASE + EVENTS)
     kinds = [type(e) for e in s.events]
     assert kinds == [
         PlaceOrder,
@@ -270,20 +231,12 @@ def test_events_may_name_generated_clients() -> None:
     assert event.client == "g-0003"  # type: ignore[union-attr]
 
 
-def test_one_time_plan_and_iso_cycles() -> None:
-    extra = """
-[[plans]]
-id = "setup-help"
-product = "web"
-payment = "one_time"
-prices = { USD = "30" }
+SETUP_HELP = plan("setup-help", "web", payment="one_time", prices={"USD": "30"})
 
-[[plans]]
-id = "weekly"
-product = "web"
-prices.USD = { P2W = "3.00" }
-"""
-    s = parse_scenario(BASE + extra)
+
+def test_one_time_plan_and_iso_cycles() -> None:
+    weekly = plan("weekly", "web", prices={"USD": {"P2W": "3.00"}})
+    s = parse_scenario(BASE + SETUP_HELP + weekly)
     assert s.plans[3].prices[0].cycle is None
     assert s.plans[4].prices[0].cycle == BillingCycle.weeks(2)
 
@@ -392,26 +345,16 @@ def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
 
 
 def test_orders_of_one_time_and_free_plans() -> None:
-    extra = """
-[[plans]]
-id = "setup-help"
-product = "web"
-payment = "one_time"
-prices = { USD = "30" }
-
-[[plans]]
-id = "starter"
-product = "web"
-payment = "free"
-
-[[events]]
-id = "o1"
-on = 2026-01-02
-type = "order"
-client = "ann"
-items = [{ plan = "setup-help" }, { plan = "starter" }, { plan = "starter", cycle = "monthly" }]
-"""
-    (order,) = parse_scenario(BASE + extra).events
+    starter = plan("starter", "web", payment="free")
+    order_them = order_event(
+        "2026-01-02",
+        "o1",
+        "ann",
+        {"plan": "setup-help"},
+        {"plan": "starter"},
+        {"plan": "starter", "cycle": "monthly"},
+    )
+    (order,) = parse_scenario(BASE + SETUP_HELP + starter + order_them).events
     assert [(i.plan_id, i.cycle) for i in order.items] == [  # type: ignore[union-attr]
         ("setup-help", None),
         ("starter", None),

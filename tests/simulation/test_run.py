@@ -21,7 +21,7 @@ from hostbill_core.simulation.run import _records, _run_day
 from hostbill_core.simulation.seed import all_clients
 from hostbill_core.simulation.shop import Shop
 
-SMALL = Path(__file__).parent / "small.toml"
+from .builders import ANN_VPS, SMALL, event, order_event, plan, small_with, table
 
 # small.toml, 1 January to 31 March 2026, lead time 7 days, one reminder 3 days before:
 # - ann (USD, pays on time), web monthly from 15 Dec: invoices 8 Jan, 8 Feb, 8 Mar (10.00
@@ -102,18 +102,26 @@ def test_rerun_on_the_same_store_adds_nothing(small: Scenario, kind: str, tmp_pa
     assert second.summary == first.summary
 
 
+def _replay_every_day(scenario: Scenario, store: MemoryStore) -> Shop:
+    """A new shop over `store`, started and run through each day of `scenario` once more."""
+    shop = Shop(
+        scenario,
+        store.unit_of_work,
+        {c.id: scenario.payers[c.payer] for c in all_clients(scenario)},
+    )
+    shop.start()
+    day = scenario.start
+    while day <= scenario.until:
+        _run_day(shop, day)
+        day += timedelta(days=1)
+    return shop
+
+
 def test_replaying_finished_days_creates_nothing(small: Scenario) -> None:
     store = MemoryStore()
     simulate(small, store=store)
-    shop = Shop(
-        small, store.unit_of_work, {c.id: small.payers[c.payer] for c in all_clients(small)}
-    )
-    shop.start()
     before = _records(store.unit_of_work)
-    day = small.start
-    while day <= small.until:  # as if every day had been cut short after its work
-        _run_day(shop, day)
-        day += timedelta(days=1)
+    shop = _replay_every_day(small, store)  # as if every day had been cut short after its work
     assert _records(store.unit_of_work) == before
     assert shop.timeline == []
     assert shop.errors == []
@@ -145,37 +153,16 @@ def test_progress_reports_each_day(small: Scenario) -> None:
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
-EVENTS = """
-[[events]]
-on = 2026-02-20
-type = "currency"
-client = "ann"
-currency = "EUR"
-
-[[events]]
-on = 2026-02-25
-type = "cancel"
-service = "cleo-web"
-
-[[events]]
-on = 2026-01-25
-type = "payment"
-client = "bob"
-amount = "4.00"
-
-[[events]]
-id = "take-back"
-on = 2026-01-05
-type = "credit"
-client = "cleo"
-amount = "-1.00"
-"""
+EVENTS = (
+    event("2026-02-20", "currency", client="ann", currency="EUR"),
+    event("2026-02-25", "cancel", service="cleo-web"),
+    event("2026-01-25", "payment", client="bob", amount="4.00"),
+    event("2026-01-05", "credit", "take-back", client="cleo", amount="-1.00"),
+)
 
 
 def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
-    from hostbill_core.simulation import parse_scenario
-
-    scenario = parse_scenario(SMALL.read_text("utf-8") + EVENTS, "small+events")
+    scenario = small_with(*EVENTS, source="small+events")
     result = simulate(scenario)
     by_kind = {(e.kind, e.client_id): e for e in result.timeline}
     # bob pays 4.00 of his 10.00 invoice by hand: 6.00 stays outstanding
@@ -210,73 +197,24 @@ def test_currency_change_cancel_manual_payment_and_a_refusal() -> None:
     assert summary.services == {"active": 1, "cancelled": 2}
 
 
-ORDERS_AND_CHANGES = """
-[[products]]
-id = "vps"
-type = "vps"
-
-[[plans]]
-id = "vps-1"
-product = "vps"
-prices.USD = { monthly = "30.00" }
-setup = { USD = "5.00" }
-
-[[plans]]
-id = "web-2"
-product = "web"
-prices.USD = { monthly = "20.00" }
-
-[[plans]]
-id = "web-0"
-product = "web"
-prices.EUR = { monthly = "5.00" }
-
-[[events]]
-id = "o1"
-on = 2026-01-10
-type = "order"
-client = "ann"
-items = [{ plan = "vps-1", cycle = "monthly", name = "vps.ann.example" }]
-
-[[events]]
-on = 2026-01-12
-type = "review"
-order = "o1"
-decision = "approve"
-
-[[events]]
-id = "o2"
-on = 2026-01-21
-type = "order"
-client = "bob"
-items = [{ plan = "vps-1", cycle = "monthly" }]
-
-[[events]]
-on = 2026-01-22
-type = "review"
-order = "o2"
-decision = "reject"
-
-[[events]]
-on = 2026-03-01
-type = "upgrade"
-service = "ann-web"
-plan = "web-2"
-
-[[events]]
-on = 2026-02-20
-type = "downgrade"
-service = "cleo-web"
-plan = "web-0"
-"""
+ORDERS_AND_CHANGES = (
+    table("products", id="vps", type="vps"),
+    plan("vps-1", "vps", prices={"USD": {"monthly": "30.00"}}, setup={"USD": "5.00"}),
+    plan("web-2", "web", prices={"USD": {"monthly": "20.00"}}),
+    plan("web-0", "web", prices={"EUR": {"monthly": "5.00"}}),
+    order_event("2026-01-10", "o1", "ann", ANN_VPS),
+    event("2026-01-12", "review", order="o1", decision="approve"),
+    order_event("2026-01-21", "o2", "bob", {"plan": "vps-1", "cycle": "monthly"}),
+    event("2026-01-22", "review", order="o2", decision="reject"),
+    event("2026-03-01", "upgrade", service="ann-web", plan="web-2"),
+    event("2026-02-20", "downgrade", service="cleo-web", plan="web-0"),
+)
 
 
 @pytest.fixture(scope="module")
 def ordered() -> tuple[SimulationResult, MemoryStore]:
-    from hostbill_core.simulation import parse_scenario
-
     store = MemoryStore()
-    scenario = parse_scenario(SMALL.read_text("utf-8") + ORDERS_AND_CHANGES, "orders")
+    scenario = small_with(*ORDERS_AND_CHANGES, source="orders")
     return simulate(scenario, store=store), store
 
 
@@ -340,21 +278,9 @@ def test_upgrade_now_and_downgrade_at_the_end_of_the_term(
 def test_orders_and_changes_are_not_repeated_on_a_rerun(
     ordered: tuple[SimulationResult, MemoryStore],
 ) -> None:
-    from hostbill_core.simulation import parse_scenario
-
     _, store = ordered
-    scenario = parse_scenario(SMALL.read_text("utf-8") + ORDERS_AND_CHANGES, "orders")
-    shop = Shop(
-        scenario,
-        store.unit_of_work,
-        {c.id: scenario.payers[c.payer] for c in all_clients(scenario)},
-    )
-    shop.start()
     before = _records(store.unit_of_work)
-    day = scenario.start
-    while day <= scenario.until:
-        _run_day(shop, day)
-        day += timedelta(days=1)
+    shop = _replay_every_day(small_with(*ORDERS_AND_CHANGES, source="orders"), store)
     assert _records(store.unit_of_work) == before
     assert (shop.timeline, shop.errors) == ([], [])
 
@@ -373,32 +299,21 @@ def test_another_shop_on_the_same_store_is_refused(small: Scenario) -> None:
     assert simulate(small, date(2026, 1, 5), store=store).added == 0  # nothing was stored
 
 
-ONE_TIME_ORDER = """
-[[plans]]
-id = "migrate"
-product = "web"
-payment = "one_time"
-prices = { USD = "25.00" }
-setup = { USD = "5.00" }
-
-[[plans]]
-id = "web-free"
-product = "web"
-payment = "free"
-
-[[events]]
-id = "o9"
-on = 2026-01-05
-type = "order"
-client = "ann"
-items = [{ plan = "migrate", name = "move" }, { plan = "web-free", name = "free.ann.example" }]
-"""
+ONE_TIME_ORDER = (
+    plan("migrate", "web", payment="one_time", prices={"USD": "25.00"}, setup={"USD": "5.00"}),
+    plan("web-free", "web", payment="free"),
+    order_event(
+        "2026-01-05",
+        "o9",
+        "ann",
+        {"plan": "migrate", "name": "move"},
+        {"plan": "web-free", "name": "free.ann.example"},
+    ),
+)
 
 
 def test_a_one_time_and_a_free_item_are_invoiced_once_and_never_renewed() -> None:
-    from hostbill_core.simulation import parse_scenario
-
-    scenario = parse_scenario(SMALL.read_text("utf-8") + ONE_TIME_ORDER, "one-time")
+    scenario = small_with(*ONE_TIME_ORDER, source="one-time")
     store = MemoryStore()
     result = simulate(scenario, store=store)
     assert result.errors == ()
@@ -426,9 +341,7 @@ def test_a_one_time_and_a_free_item_are_invoiced_once_and_never_renewed() -> Non
 
 
 def test_an_end_of_period_cancellation_survives_a_resumed_run() -> None:
-    from hostbill_core.simulation import parse_scenario
-
-    scenario = parse_scenario(SMALL.read_text("utf-8") + EVENTS, "small+events")
+    scenario = small_with(*EVENTS, source="small+events")
     store = MemoryStore()
     first = simulate(scenario, date(2026, 3, 1), store=store)  # cleo asks on 25 Feb
     assert first.count("service.cancellation_requested") == 1

@@ -1,8 +1,13 @@
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from hostbill_core.adapters.memory import MemoryStore
 from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.ports import UnitOfWorkFactory
+
+pytest.register_assert_rewrite("tests.usecases.faults")
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -11,3 +16,14 @@ def uow(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     if request.param == "memory":
         return MemoryStore().unit_of_work
     return SqliteStore(":memory:").unit_of_work
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
+    """Like ``uow``, but the SQLite store is a file, closed when the test ends."""
+    if request.param == "memory":
+        yield MemoryStore().unit_of_work
+        return
+    store = SqliteStore(tmp_path / "shop.sqlite")
+    yield store.unit_of_work
+    store.close()

@@ -1,13 +1,9 @@
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 import pytest
 
-from hostbill_core.adapters.memory import MemoryStore
-from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.errors import ConflictError, NotFoundError, ValidationError
 from hostbill_core.model import CreditEntry, CreditReason
 from hostbill_core.money import ExchangeRate, sum_money, to_money
@@ -24,16 +20,6 @@ from tests.pricing.currency_fixtures import AT, INVOICES, PLANS, SERVICES, USD_E
 CLOCK = FixedClock(AT)
 RATES = StaticRates([USD_EUR])
 RECALCULATE, CODE_ONLY, REPRICE = CurrencyChangeMode
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
-    if request.param == "memory":
-        yield MemoryStore().unit_of_work
-        return
-    store = SqliteStore(tmp_path / "book.sqlite")
-    yield store.unit_of_work
-    store.close()
 
 
 @pytest.fixture

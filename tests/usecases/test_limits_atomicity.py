@@ -1,12 +1,10 @@
 """A failure at any write of an order with a promotion and a group, a one-time order or a
-cancellation leaves storage exactly as it was (the fuse of ``test_atomicity``)."""
+cancellation leaves storage exactly as it was (the fuse of ``faults``)."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from hostbill_core.adapters.memory import MemoryStore
-from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.fraud import FraudPorts
 from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
@@ -16,9 +14,8 @@ from hostbill_core.usecases import BillingSettings, cancel_service, run_billing
 from hostbill_core.usecases.orders import OrderLine, PlaceOrder, place_order
 
 from .billing_shop import client, seed, service, snapshot
-from .test_atomicity import BlownError, Fuse, fused
+from .faults import STORES, assert_every_write_is_atomic
 
-STORES = {"memory": MemoryStore, "sqlite": lambda: SqliteStore(":memory:")}
 AT = datetime(2026, 3, 12, 9, tzinfo=UTC)
 SETTINGS = BillingSettings()
 
@@ -57,12 +54,4 @@ CASES = {
 @pytest.mark.parametrize("kind", sorted(STORES))
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_failure_at_any_write_leaves_storage_unchanged(kind, case):
-    counter = Fuse(float("inf"))
-    CASES[case](fused(shop(kind), counter))
-    assert counter.count >= 2  # the use case does real work to interrupt
-    for k in range(counter.count):
-        factory = shop(kind)
-        before = snapshot(factory)
-        with pytest.raises(BlownError):
-            CASES[case](fused(factory, Fuse(k)))
-        assert snapshot(factory) == before, f"storage changed after a failure at write {k}"
+    assert_every_write_is_atomic(lambda: shop(kind), CASES[case], snapshot)

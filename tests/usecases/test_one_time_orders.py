@@ -6,11 +6,8 @@ import pytest
 
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.errors import ValidationError
-from hostbill_core.fraud import ApprovalPolicy, FraudPorts, GeoIPInfo, StaffAction
-from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
+from hostbill_core.fraud import ApprovalPolicy, StaffAction
 from hostbill_core.model import (
-    Address,
-    ContactDetails,
     InvoiceStatus,
     LineKind,
     Payment,
@@ -21,14 +18,12 @@ from hostbill_core.model import (
     ProductType,
     ServiceStatus,
 )
-from hostbill_core.money import to_money
-from hostbill_core.pricing import ClientDiscount, PercentOff, Promotion, TaxRule, TaxSettings
+from hostbill_core.pricing import PercentOff, Promotion
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.one_time import NOMINAL_CYCLE
 from hostbill_core.usecases.orders import (
     OrderLine,
-    PlaceOrder,
     ReviewDecision,
     ReviewOrder,
     place_order,
@@ -38,36 +33,21 @@ from hostbill_core.usecases.pay_invoice import pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
 from hostbill_core.usecases.plan_change import ChangePlan, change_plan
 
-from .billing_shop import client, seed, snapshot
+from .billing_shop import snapshot
+from .order_shop import AT, HOSTING, VAT_AND_DISCOUNT, eur, order, ports, seed_carla
 
-AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
-IP = "81.2.69.160"
 MIGRATION = OrderLine("migration", "move", None, "site move")
 STARTER = OrderLine("hosting", "starter", None, "free.example.org")
-HOSTING = OrderLine("hosting", "basic", MONTHLY, "example.org")
-
-
-def eur(amount: str):
-    return to_money(amount, "EUR")
-
-
-def ports() -> FraudPorts:
-    return FraudPorts(InMemoryGeoIP({IP: GeoIPInfo("DE")}), InMemoryOrderHistory())
 
 
 def shop(uow):
-    details = ContactDetails("Carla", "carla@example.com", address=Address(country="DE"))
-    seed(uow, [client("c1", "EUR", details=details)])
+    seed_carla(uow)
     with uow() as work:
         work.products.add(Product("migration", "Site migration", ProductType.OTHER))
         once = PriceEntry(None, "EUR", eur("40.00"), eur("10.00"))
         work.plans.add(PricePlan("move", "migration", "Move", PaymentType.ONE_TIME, (once,)))
         work.plans.add(PricePlan("starter", "hosting", "Starter", PaymentType.FREE))
         work.commit()
-
-
-def order(*lines, promotion=None, oid="o1") -> PlaceOrder:
-    return PlaceOrder(oid, "c1", AT, IP, tuple(lines), promotion, placed_by_admin=True)
 
 
 def pay(uow, invoice, day=date(2026, 3, 11), pid="p1"):
@@ -83,11 +63,7 @@ def lines_of(uow, invoice):
 
 def test_a_one_time_plan_is_one_taxed_discounted_line_plus_its_setup_fee(uow):
     shop(uow)
-    settings = BillingSettings(
-        tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
-        client_discounts={"c1": ClientDiscount(PercentOff("10"))},
-    )
-    outcome = place_order(uow, order(MIGRATION), settings, ports())
+    outcome = place_order(uow, order(MIGRATION), VAT_AND_DISCOUNT, ports())
     (invoice,) = outcome.invoices
     lines = lines_of(uow, invoice)
     # 40.00 once − 10 % client discount = −4.00; setup fee 10.00; VAT 19 % per line:

@@ -1,20 +1,18 @@
 """Placing and reviewing orders: prices, discounts, tax, fraud, approval, the first invoice."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from hostbill_core.calendar import ANNUALLY, MONTHLY
 from hostbill_core.errors import InvalidTransitionError, ValidationError
-from hostbill_core.fraud import FraudPorts, GeoIPInfo, StaffAction
-from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
+from hostbill_core.fraud import StaffAction
 from hostbill_core.model import InvoiceStatus, OrderStatus, Payment, ServiceStatus
 from hostbill_core.money import to_money
-from hostbill_core.pricing import ClientDiscount, PercentOff, Promotion, TaxRule, TaxSettings
+from hostbill_core.pricing import PercentOff, Promotion
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.orders import (
     OrderLine,
-    PlaceOrder,
     ReviewDecision,
     ReviewOrder,
     place_order,
@@ -23,36 +21,13 @@ from hostbill_core.usecases.orders import (
 from hostbill_core.usecases.pay_invoice import pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
 
-from .billing_shop import client, seed, snapshot
-
-AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
-IP = "81.2.69.160"
-
-
-def ports() -> FraudPorts:
-    return FraudPorts(InMemoryGeoIP({IP: GeoIPInfo("DE")}), InMemoryOrderHistory())
-
-
-def shop(uow):
-    return seed(uow, [client("c1", "EUR", details=client("c1").details.__class__(
-        "Carla", "carla@example.com", address=client("c1").details.address.__class__(country="DE")
-    ))])  # fmt: skip
-
-
-def order(*lines, promotion=None, oid="o1", admin=True) -> PlaceOrder:
-    return PlaceOrder(oid, "c1", AT, IP, tuple(lines), promotion, placed_by_admin=admin)
-
-
-HOSTING = OrderLine("hosting", "basic", MONTHLY, "example.org")
+from .billing_shop import snapshot
+from .order_shop import AT, HOSTING, VAT_AND_DISCOUNT, order, ports, seed_carla
 
 
 def test_an_accepted_order_gets_pending_services_and_a_taxed_first_invoice(uow):
-    shop(uow)
-    settings = BillingSettings(
-        tax=TaxSettings((TaxRule("VAT", "0.19", "DE"),)),
-        client_discounts={"c1": ClientDiscount(PercentOff("10"))},
-    )
-    outcome = place_order(uow, order(HOSTING), settings, ports())
+    seed_carla(uow)
+    outcome = place_order(uow, order(HOSTING), VAT_AND_DISCOUNT, ports())
     assert outcome.order.status is OrderStatus.ACTIVE
     (service,) = outcome.services
     assert (service.status, service.next_due_date) == (ServiceStatus.PENDING, date(2026, 3, 10))
@@ -68,7 +43,7 @@ def test_an_accepted_order_gets_pending_services_and_a_taxed_first_invoice(uow):
 
 
 def test_paying_the_first_invoice_activates_and_renews_from_the_order_day(uow):
-    shop(uow)
+    seed_carla(uow)
     placed = place_order(uow, order(HOSTING), BillingSettings(), ports())
     (invoice,) = placed.invoices  # 9.00 + 5.00 setup = 14.00 EUR
     paid = pay_invoice(uow, PayInvoices(Payment("p1", "c1", AT, invoice.total), date(2026, 3, 11)))
@@ -78,7 +53,7 @@ def test_paying_the_first_invoice_activates_and_renews_from_the_order_day(uow):
 
 
 def test_a_promotion_discounts_the_first_invoice_and_counts_a_use(uow):
-    shop(uow)
+    seed_carla(uow)
     promo = Promotion("SPRING", PercentOff("50"), max_uses=10, uses=3)
     outcome = place_order(uow, order(HOSTING, promotion=promo), BillingSettings(), ports())
     # 9.00 − 50 % = 4.50, + 5.00 setup = 9.50
@@ -87,7 +62,7 @@ def test_a_promotion_discounts_the_first_invoice_and_counts_a_use(uow):
 
 
 def test_a_used_up_promotion_is_refused_and_nothing_is_stored(uow):
-    shop(uow)
+    seed_carla(uow)
     before = snapshot(uow)
     promo = Promotion("GONE", PercentOff("50"), max_uses=1, uses=1)
     with pytest.raises(ValidationError):
@@ -96,7 +71,7 @@ def test_a_used_up_promotion_is_refused_and_nothing_is_stored(uow):
 
 
 def test_a_plan_of_another_product_or_a_missing_price_is_refused(uow):
-    shop(uow)
+    seed_carla(uow)
     before = snapshot(uow)
     with pytest.raises(ValidationError):
         place_order(uow, order(OrderLine("domain", "basic", MONTHLY)), BillingSettings(), ports())
@@ -108,7 +83,7 @@ def test_a_plan_of_another_product_or_a_missing_price_is_refused(uow):
 def test_an_order_awaiting_approval_gets_services_on_approval(uow):
     from hostbill_core.fraud import ApprovalPolicy
 
-    shop(uow)
+    seed_carla(uow)
     policy = ApprovalPolicy(default_required=True)
     placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
     assert placed.order.status is OrderStatus.AWAITING_APPROVAL
@@ -127,7 +102,7 @@ def test_an_order_awaiting_approval_gets_services_on_approval(uow):
 def test_a_cancelled_order_loses_its_unpaid_first_invoice(uow):
     from hostbill_core.fraud import ApprovalPolicy
 
-    shop(uow)
+    seed_carla(uow)
     policy = ApprovalPolicy(default_required=True)
     placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
     staff = StaffAction("eve", AT, "customer changed their mind")
@@ -141,7 +116,7 @@ def test_a_cancelled_order_loses_its_unpaid_first_invoice(uow):
 def test_a_held_order_paid_before_approval_starts_active_on_approval(uow):
     from hostbill_core.fraud import ApprovalPolicy
 
-    shop(uow)
+    seed_carla(uow)
     policy = ApprovalPolicy(default_required=True)
     placed = place_order(uow, order(HOSTING), BillingSettings(), ports(), approval=policy)
     (invoice,) = placed.invoices
@@ -168,7 +143,7 @@ IN_GROUP = OrderLine("hosting", "basic", MONTHLY, "example.org", group_id="g1")
 
 
 def test_an_accepted_order_puts_its_service_in_the_group_asked_for(uow):
-    shop(uow)
+    seed_carla(uow)
     _group(uow)
     outcome = place_order(uow, order(IN_GROUP), BillingSettings(), ports())
     (service,) = outcome.services
@@ -187,7 +162,7 @@ def test_an_accepted_order_puts_its_service_in_the_group_asked_for(uow):
 def test_services_held_for_fraud_review_join_their_group_when_the_review_completes(uow):
     from hostbill_core.fraud import FraudConfig, Thresholds
 
-    shop(uow)
+    seed_carla(uow)
     _group(uow)
     always_review = FraudConfig(thresholds=Thresholds(review=0, reject=100))
     placed = place_order(
@@ -210,7 +185,7 @@ def test_services_held_for_fraud_review_join_their_group_when_the_review_complet
 def test_a_group_deleted_during_review_leaves_the_service_ungrouped(uow):
     from hostbill_core.fraud import ApprovalPolicy
 
-    shop(uow)
+    seed_carla(uow)
     _group(uow)
     policy = ApprovalPolicy(default_required=True)
     place_order(uow, order(IN_GROUP), BillingSettings(), ports(), approval=policy)
@@ -229,7 +204,7 @@ def test_a_group_deleted_during_review_leaves_the_service_ungrouped(uow):
 def test_the_renewal_of_a_grouped_order_is_invoiced_under_the_group(uow):
     from hostbill_core.usecases.billing_run import run_billing
 
-    shop(uow)
+    seed_carla(uow)
     _group(uow)
     placed = place_order(uow, order(IN_GROUP), BillingSettings(), ports())
     (invoice,) = placed.invoices
@@ -243,7 +218,7 @@ def test_the_renewal_of_a_grouped_order_is_invoiced_under_the_group(uow):
 
 
 def test_a_group_that_is_not_the_clients_is_refused_and_nothing_is_stored(uow):
-    shop(uow)
+    seed_carla(uow)
     _group(uow, "g1", client_id="c2")  # another client's group
     before = snapshot(uow)
     with pytest.raises(ValidationError) as caught:

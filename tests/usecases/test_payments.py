@@ -1,13 +1,11 @@
 """Paying several invoices at once, on both adapters: all or nothing."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from hostbill_core.adapters.memory import MemoryStore
-from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.invoicing.lifecycle import NumberingMode
 from hostbill_core.invoicing.payments import AllocationOrder
@@ -36,16 +34,6 @@ def stored_invoice(n: int, amount: str) -> Invoice:
         f"i{n}", "c1", "USD", date(2026, 3, n), status=InvoiceStatus.UNPAID,
         proforma_number=f"PRO-{n}", lines=(InvoiceLine(f"work {n}", usd(amount), key=f"k{n}"),),
     )  # fmt: skip
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def new_uow(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[UnitOfWorkFactory]:
-    if request.param == "memory":
-        yield MemoryStore().unit_of_work
-        return
-    store = SqliteStore(tmp_path / "shop.sqlite")
-    yield store.unit_of_work
-    store.close()
 
 
 @pytest.fixture

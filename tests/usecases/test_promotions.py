@@ -7,17 +7,13 @@ import pytest
 
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.errors import ValidationError
-from hostbill_core.fraud import FraudConfig, FraudPorts, GeoIPInfo, Thresholds
-from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
+from hostbill_core.fraud import FraudConfig, Thresholds
 from hostbill_core.model import (
-    Address,
-    ContactDetails,
     OrderStatus,
     Payment,
     PromotionRedemption,
     Service,
 )
-from hostbill_core.money import to_money
 from hostbill_core.pricing import (
     AmountOff,
     ClientDiscount,
@@ -27,29 +23,17 @@ from hostbill_core.pricing import (
 )
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
-from hostbill_core.usecases.orders import OrderLine, PlaceOrder, place_order
+from hostbill_core.usecases.orders import PlaceOrder, place_order
 from hostbill_core.usecases.pay_invoice import pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
 from hostbill_core.usecases.promotions import renewal_promotion
 
-from .billing_shop import client, seed, snapshot
-
-AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
-IP = "81.2.69.160"
-HOSTING = OrderLine("hosting", "basic", MONTHLY, "example.org")  # 9.00 EUR, setup 5.00
-
-
-def eur(amount: str):
-    return to_money(amount, "EUR")
-
-
-def ports() -> FraudPorts:
-    return FraudPorts(InMemoryGeoIP({IP: GeoIPInfo("DE")}), InMemoryOrderHistory())
+from .billing_shop import snapshot
+from .order_shop import AT, HOSTING, IP, eur, ports, seed_carla
 
 
 def shop(uow):
-    details = ContactDetails("Carla", "carla@example.com", address=Address(country="DE"))
-    seed(uow, [client("c1", "EUR", details=details), client("c2", "EUR", details=details)])
+    seed_carla(uow, "c1", "c2")
 
 
 def order(promotion, oid="o1", cid="c1", once_per_client=False, admin=True) -> PlaceOrder:

@@ -32,7 +32,7 @@ from hostbill_core.usecases.refunds import (
     refund_payment,
 )
 
-from .test_atomicity import BlownError, Fuse, FusedRepository, FusedUnitOfWork
+from .faults import BlownError, Fuse, FusedRepository, FusedUnitOfWork
 
 AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
 
@@ -68,7 +68,7 @@ def shop(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
 
 
 class Fused(FusedUnitOfWork):
-    """test_atomicity's fused unit of work, its fuse on every repository written here."""
+    """faults' fused unit of work, its fuse on every repository written here."""
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._inner, name)

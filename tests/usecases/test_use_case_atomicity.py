@@ -1,16 +1,14 @@
 """A failure at any write of a billing use case leaves storage exactly as it was.
 
 Each use case is first run with a counting fuse to learn how many writes it makes; then, on a
-fresh shop for every k, it runs with a fuse that blows at the k-th write (as in
-``test_atomicity``), and storage is compared with its state before.
+fresh shop for every k, it runs with a fuse that blows at the k-th write, and storage is
+compared with its state before (``faults.assert_every_write_is_atomic``).
 """
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from hostbill_core.adapters.memory import MemoryStore
-from hostbill_core.adapters.sqlite import SqliteStore
 from hostbill_core.calendar import MONTHLY
 from hostbill_core.fraud import ApprovalPolicy, FraudPorts, GeoIPInfo, StaffAction
 from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
@@ -33,9 +31,8 @@ from hostbill_core.usecases.payments import PayInvoices
 from hostbill_core.usecases.plan_change import ChangePlan, change_plan
 
 from .billing_shop import client, seed, service, snapshot
-from .test_atomicity import BlownError, Fuse, fused
+from .faults import STORES, assert_every_write_is_atomic
 
-STORES = {"memory": MemoryStore, "sqlite": lambda: SqliteStore(":memory:")}
 AT = datetime(2026, 3, 12, 9, tzinfo=UTC)
 SETTINGS = BillingSettings()
 APPROVAL = ApprovalPolicy(default_required=True)
@@ -75,12 +72,4 @@ CASES = {
 @pytest.mark.parametrize("kind", sorted(STORES))
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_failure_at_any_write_leaves_storage_unchanged(kind, case):
-    counter = Fuse(float("inf"))
-    CASES[case](fused(shop(kind), counter))
-    assert counter.count >= 2  # the use case does real work to interrupt
-    for k in range(counter.count):
-        factory = shop(kind)
-        before = snapshot(factory)
-        with pytest.raises(BlownError):
-            CASES[case](fused(factory, Fuse(k)))
-        assert snapshot(factory) == before, f"storage changed after a failure at write {k}"
+    assert_every_write_is_atomic(lambda: shop(kind), CASES[case], snapshot)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import attrs
 
 from hostbill_core.fraud.events import OrderApproved, OrderCancelled
-from hostbill_core.fraud.lifecycle import StaffAction, Transition, move, status_event
+from hostbill_core.fraud.lifecycle import StaffAction, Transition, staff_transition
 from hostbill_core.model import Client, Order, OrderStatus, PaymentMethod
 
 __all__ = [
@@ -83,8 +83,7 @@ def approve(order: Order, action: StaffAction) -> Transition:
     Raises:
         InvalidTransitionError: the order is not awaiting approval.
     """
-    moved = move(order, OrderStatus.AWAITING_APPROVAL, OrderStatus.ACTIVE)
-    return Transition(moved, (status_event(OrderApproved, order, action),))
+    return staff_transition(order, OrderStatus.AWAITING_APPROVAL, OrderApproved, action)
 
 
 def cancel(order: Order, action: StaffAction) -> Transition:
@@ -93,5 +92,4 @@ def cancel(order: Order, action: StaffAction) -> Transition:
     Raises:
         InvalidTransitionError: the order is not awaiting approval.
     """
-    moved = move(order, OrderStatus.AWAITING_APPROVAL, OrderStatus.CANCELLED)
-    return Transition(moved, (status_event(OrderCancelled, order, action),))
+    return staff_transition(order, OrderStatus.AWAITING_APPROVAL, OrderCancelled, action)

@@ -60,7 +60,10 @@ class OrderFlagged:
 
 @attrs.frozen
 class StatusEvent:
-    """An order moved to ``status`` (a class attribute of each subclass).
+    """An order moved to ``status``; each subclass names both in its class line.
+
+    ``class OrderRejected(StatusEvent, name="order.rejected", status=OrderStatus.REJECTED)``
+    sets the class attributes ``name`` and ``status``.
 
     Attributes:
         by: who moved it: a staff or reseller user, or ``"fraud-engine"``.
@@ -75,56 +78,49 @@ class StatusEvent:
     by: str
     reason: str = ""
 
+    def __init_subclass__(cls, name: str = "", status: OrderStatus | None = None) -> None:
+        # attrs builds each slotted subclass a second time, without these keywords: the
+        # second call finds name and status already set and leaves them alone.
+        super().__init_subclass__()
+        if name:
+            cls.name = name
+        if status is not None:
+            cls.status = status
+
 
 @attrs.frozen
-class OrderAccepted(StatusEvent):
+class OrderAccepted(StatusEvent, name="order.accepted", status=OrderStatus.ACTIVE):
     """The order goes on (automatically, or completed by staff from review)."""
 
-    name: ClassVar[str] = "order.accepted"
-    status: ClassVar[OrderStatus] = OrderStatus.ACTIVE
-
 
 @attrs.frozen
-class OrderRejected(StatusEvent):
+class OrderRejected(StatusEvent, name="order.rejected", status=OrderStatus.REJECTED):
     """The order was rejected as fraud.
 
     Once fed to the history, later orders from its client, email, IP or card score higher.
     """
 
-    name: ClassVar[str] = "order.rejected"
-    status: ClassVar[OrderStatus] = OrderStatus.REJECTED
-
 
 @attrs.frozen
-class OrderDropped(StatusEvent):
+class OrderDropped(StatusEvent, name="order.dropped", status=OrderStatus.DROPPED):
     """The customer no longer wants the order: no penalty, later scores do not change."""
 
-    name: ClassVar[str] = "order.dropped"
-    status: ClassVar[OrderStatus] = OrderStatus.DROPPED
-
 
 @attrs.frozen
-class ApprovalRequested(StatusEvent):
+class ApprovalRequested(
+    StatusEvent, name="order.approval_requested", status=OrderStatus.AWAITING_APPROVAL
+):
     """The order waits for the reseller's (or the business's) approval."""
 
-    name: ClassVar[str] = "order.approval_requested"
-    status: ClassVar[OrderStatus] = OrderStatus.AWAITING_APPROVAL
-
 
 @attrs.frozen
-class OrderApproved(StatusEvent):
+class OrderApproved(StatusEvent, name="order.approved", status=OrderStatus.ACTIVE):
     """The reseller approved the order: it is executed."""
 
-    name: ClassVar[str] = "order.approved"
-    status: ClassVar[OrderStatus] = OrderStatus.ACTIVE
-
 
 @attrs.frozen
-class OrderCancelled(StatusEvent):
+class OrderCancelled(StatusEvent, name="order.cancelled", status=OrderStatus.CANCELLED):
     """The reseller cancelled the order instead of approving it."""
-
-    name: ClassVar[str] = "order.cancelled"
-    status: ClassVar[OrderStatus] = OrderStatus.CANCELLED
 
 
 FraudEvent = OrderScreened | OrderFlagged | StatusEvent

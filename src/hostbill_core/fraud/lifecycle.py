@@ -24,7 +24,14 @@ from hostbill_core.fraud.events import FraudEvent, StatusEvent
 from hostbill_core.model import Order, OrderStatus
 from hostbill_core.model.checks import aware_instant
 
-__all__ = ["TRANSITIONS", "StaffAction", "Transition", "move", "status_event"]
+__all__ = [
+    "TRANSITIONS",
+    "StaffAction",
+    "Transition",
+    "move",
+    "staff_transition",
+    "status_event",
+]
 
 E = TypeVar("E", bound=StatusEvent)
 
@@ -79,3 +86,15 @@ class StaffAction:
 def status_event(kind: type[E], order: Order, action: StaffAction) -> E:
     """The ``kind`` event for ``order``, from ``action``'s user, instant and reason."""
     return kind(order.id, order.client_id, action.at, action.by, action.reason)
+
+
+def staff_transition(
+    order: Order, source: OrderStatus, kind: type[StatusEvent], action: StaffAction
+) -> Transition:
+    """``source`` → ``kind.status`` by ``action``, emitting the ``kind`` event.
+
+    Raises:
+        InvalidTransitionError: the order is not in ``source``.
+    """
+    moved = move(order, source, kind.status)
+    return Transition(moved, (status_event(kind, order, action),))

@@ -32,7 +32,13 @@ from hostbill_core.fraud.events import (
     OrderScreened,
     StatusEvent,
 )
-from hostbill_core.fraud.lifecycle import StaffAction, Transition, move, status_event
+from hostbill_core.fraud.lifecycle import (
+    StaffAction,
+    Transition,
+    move,
+    staff_transition,
+    status_event,
+)
 from hostbill_core.fraud.ports import OrderHistory, PastOrder
 from hostbill_core.model import Order, OrderStatus
 from hostbill_core.ports import EventSink
@@ -139,8 +145,7 @@ def drop(order: Order, action: StaffAction) -> Transition:
     Raises:
         InvalidTransitionError: the order is not in review.
     """
-    moved = move(order, OrderStatus.IN_REVIEW, OrderStatus.DROPPED)
-    return Transition(moved, (status_event(OrderDropped, order, action),))
+    return staff_transition(order, OrderStatus.IN_REVIEW, OrderDropped, action)
 
 
 def reject(order: Order, action: StaffAction) -> Transition:
@@ -149,8 +154,7 @@ def reject(order: Order, action: StaffAction) -> Transition:
     Raises:
         InvalidTransitionError: the order is not in review.
     """
-    moved = move(order, OrderStatus.IN_REVIEW, OrderStatus.REJECTED)
-    return Transition(moved, (status_event(OrderRejected, order, action),))
+    return staff_transition(order, OrderStatus.IN_REVIEW, OrderRejected, action)
 
 
 def emit_all(sink: EventSink, events: Iterable[FraudEvent]) -> None:
