@@ -64,7 +64,7 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: object)
 
 @attrs.frozen
 class GeneratedPartition:
-    """A generated shop's slice: ``size`` services drawn from ``seed`` (see ``synthetic_frame``)."""
+    """A generated shop's slice: ``size`` services drawn from ``seed`` (``synthetic_frames``)."""
 
     seed: int = attrs.field(validator=_positive)
     size: int = attrs.field(validator=_positive)
