@@ -13,9 +13,11 @@ from hostbill_core.batch import (
     ServiceFrame,
     day_numbers,
     synthetic_frame,
+    synthetic_frames,
     to_dates,
 )
 from hostbill_core.batch.frame import STATUSES, UNITS
+from hostbill_core.batch.synthetic import BLOCK
 from hostbill_core.calendar import MONTHLY, BillingCycle
 from hostbill_core.errors import ValidationError
 from hostbill_core.model import Service, ServiceStatus
@@ -105,6 +107,25 @@ def test_synthetic_frames_are_reproducible_and_due_from_start() -> None:
     assert a.labels is None
 
 
+def test_a_synthetic_frame_is_its_blocks_end_to_end() -> None:
+    n = 2 * BLOCK + 100
+    blocks = list(synthetic_frames(n, seed=5))
+    assert [len(b) for b in blocks] == [BLOCK, BLOCK, 100]
+    whole = synthetic_frame(n, seed=5)
+    for name in ("client", "anchor_day", "cycle_length", "price", "status", "next_due"):
+        joined = np.concatenate([getattr(b, name) for b in blocks])
+        assert np.array_equal(joined, getattr(whole, name)), name
+    # clients numbered across blocks, row i to client i × 2 // 3: 8192 × 2 // 3 = 5461,
+    # 8193 × 2 // 3 = 16386 // 3 = 5462, 8194 × 2 // 3 = 16388 // 3 = 5462
+    assert blocks[1].client[:3].tolist() == [5461, 5462, 5462]
+    assert int(whole.client[-1]) == (n - 1) * 2 // 3
+
+
+def test_an_empty_synthetic_shop_is_one_empty_frame() -> None:
+    assert [len(b) for b in synthetic_frames(0)] == [0]
+    assert synthetic_frame(0).currencies == ("USD", "EUR", "JPY", "KWD")
+
+
 # Error paths.
 
 
@@ -175,6 +196,12 @@ def test_a_datetime_among_dates_is_refused() -> None:
 def test_a_negative_synthetic_size_is_refused() -> None:
     with pytest.raises(ValidationError) as raised:
         synthetic_frame(-1)
+    assert raised.value.field == "n"
+
+
+def test_a_negative_size_of_blocks_is_refused_before_any_is_drawn() -> None:
+    with pytest.raises(ValidationError) as raised:
+        synthetic_frames(-1)  # the call itself raises, not the first block
     assert raised.value.field == "n"
 
 

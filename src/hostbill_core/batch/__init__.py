@@ -52,7 +52,7 @@ from hostbill_core.batch.frame import ServiceFrame, ServiceLabels
 from hostbill_core.batch.grouping import InvoiceGroups, invoice_groups
 from hostbill_core.batch.proration import prorate
 from hostbill_core.batch.stream import stream_frames
-from hostbill_core.batch.synthetic import synthetic_frame
+from hostbill_core.batch.synthetic import synthetic_frame, synthetic_frames
 
 __all__ = [
     "NO_DAY",
@@ -74,5 +74,6 @@ __all__ = [
     "run_rate",
     "stream_frames",
     "synthetic_frame",
+    "synthetic_frames",
     "to_dates",
 ]

@@ -37,7 +37,7 @@ from hostbill_core.batch.forecast import Forecast, forecast
 from hostbill_core.batch.frame import ServiceFrame
 from hostbill_core.batch.proration import prorate
 from hostbill_core.batch.stream import stream_frames
-from hostbill_core.batch.synthetic import synthetic_frame
+from hostbill_core.batch.synthetic import synthetic_frames
 from hostbill_core.errors import ConfigurationError, NotFoundError, ValidationError
 from hostbill_core.model import ClientId, Service
 from hostbill_core.money import Money, RoundingPolicy
@@ -64,14 +64,18 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: object)
 
 @attrs.frozen
 class GeneratedPartition:
-    """A generated shop's slice: ``size`` services drawn from ``seed`` (see ``synthetic_frame``)."""
+    """A generated shop's slice: ``size`` services drawn from ``seed`` (``synthetic_frames``)."""
 
     seed: int = attrs.field(validator=_positive)
     size: int = attrs.field(validator=_positive)
 
-    def frames(self, start: date) -> list[ServiceFrame]:
-        """The partition's services, built where the task runs."""
-        return [synthetic_frame(self.size, seed=self.seed, start=start)]
+    def frames(self, start: date) -> Iterator[ServiceFrame]:
+        """The partition's services, built where the task runs, one block at a time.
+
+        The blocks of :func:`~hostbill_core.batch.synthetic.synthetic_frames` (8,192 rows):
+        no array of the partition's size is ever made.
+        """
+        return synthetic_frames(self.size, seed=self.seed, start=start)
 
 
 @attrs.frozen
@@ -144,33 +148,24 @@ def _scaled(frame: ServiceFrame, factor: Fraction) -> ServiceFrame:
     return attrs.evolve(frame, price=price)
 
 
-def _forecast_task(
-    partition: Partition, start: date, months: int, factor: Fraction
-) -> Forecast | None:
-    result: Forecast | None = None
-    for frame in partition.frames(start):
-        part = forecast(_scaled(frame, factor), start, months)
-        result = part if result is None else result.merge(part)
-    return result
+def _forecast_task(partition: Partition, start: date, months: int, factor: Fraction) -> Forecast:
+    frames = (_scaled(frame, factor) for frame in partition.frames(start))
+    return forecast(frames, start, months)
 
 
-def _merge(parts: Sequence[Forecast | None]) -> Forecast | None:
-    found = [p for p in parts if p is not None]
-    return functools.reduce(Forecast.merge, found) if found else None
+def _merge(parts: Sequence[Forecast]) -> Forecast:
+    return functools.reduce(Forecast.merge, parts)
 
 
 def _run(
-    client: Any, task: Callable[..., Forecast | None], partitions: Sequence[Partition], *args: Any
+    client: Any, task: Callable[..., Forecast], partitions: Sequence[Partition], *args: Any
 ) -> Forecast:
     if not partitions:
         raise ValidationError("partitions", partitions, "give at least one partition")
     if client is None:
-        merged = _merge([task(p, *args) for p in partitions])
-    else:
-        futures = client.map(task, partitions, *[[a] * len(partitions) for a in args], pure=False)
-        merged = client.submit(_merge, futures).result()
-    if merged is None:  # pragma: no cover - a partition always yields a frame
-        raise ValidationError("partitions", partitions, "no services in any partition")
+        return _merge([task(p, *args) for p in partitions])
+    futures = client.map(task, partitions, *[[a] * len(partitions) for a in args], pure=False)
+    merged: Forecast = client.submit(_merge, futures).result()
     return merged
 
 
