@@ -12,6 +12,9 @@ Durability and concurrency
     processes queue rather than fail, and a unit of work that raises rolls back whole;
     :meth:`SqliteUnitOfWork.savepoint` is an SQLite ``SAVEPOINT`` inside it. A write of a kind
     without natural keys is one statement; one with keys runs in a savepoint of its own.
+    Temporary files, among them the journal of open savepoints (the first change of a page
+    inside a savepoint copies the page there), are kept in memory (``temp_store = MEMORY``):
+    the billing run opens a savepoint per client.
 
 The schema is versioned (table ``schema_version``) and created or migrated on open; opening
 twice changes nothing.
@@ -134,6 +137,7 @@ class SqliteStore:
         if self.path != ":memory:":
             self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA synchronous = NORMAL")
+        self._connection.execute("PRAGMA temp_store = MEMORY")
         self._migrate()
 
     def _migrate(self) -> None:
