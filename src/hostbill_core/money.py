@@ -167,8 +167,18 @@ def to_money(amount: object, currency: str | Currency) -> Money:
 
 
 def zero(currency: str | Currency) -> Money:
-    """Return zero in ``currency``."""
-    return Money(Decimal(0), currency_code(currency))
+    """Return zero in ``currency``.
+
+    Money is never changed once built, so one zero per currency is kept and given out again.
+    """
+    code = currency_code(currency)
+    found = _ZEROS.get(code)
+    if found is None:
+        found = _ZEROS[code] = Money(Decimal(0), code)
+    return found
+
+
+_ZEROS: dict[str, Money] = {}  # zero of each currency asked for (a few hundred at most)
 
 
 def minor_units(currency: str | Currency) -> int:

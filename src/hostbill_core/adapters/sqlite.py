@@ -106,6 +106,8 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 _IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
 _NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
+# ``json.dumps(value, sort_keys=True)``, with the encoder built once rather than per call.
+_ENCODE = json.JSONEncoder(sort_keys=True).encode
 
 
 def _copier(cls: type[Any]) -> tuple[str, ...] | None:
@@ -223,7 +225,7 @@ class _SqliteRepository(Generic[T]):
         return item
 
     def _dump(self, item: T) -> str:
-        return json.dumps(self._converter.unstructure(item), sort_keys=True)
+        return _ENCODE(self._converter.unstructure(item))
 
     def find(self, id: str) -> T | None:
         """Return the aggregate or None."""
