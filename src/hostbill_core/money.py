@@ -79,6 +79,8 @@ def currency_code(currency: str | Currency, field: str = "currency") -> str:
     Raises:
         ValidationError: the code is not three upper-case letters or not a known currency.
     """
+    if currency.__class__ is str and currency in _CHECKED:  # checked once per process
+        return currency
     if isinstance(currency, Currency):
         return currency.code
     if not isinstance(currency, str) or not _CODE.fullmatch(currency):
@@ -97,7 +99,14 @@ def _currency(code: str) -> Currency | None:
 def _known_code(code: str, field: str) -> str:
     if _currency(code) is None:
         raise ValidationError(field, code, "not an ISO 4217 currency code")
+    if code.__class__ is str:  # not a subclass: its equality could differ
+        _CHECKED.add(code)
     return code
+
+
+# Plain strings found to be known ISO 4217 codes (at most the few hundred codes there are):
+# a code checked once is not matched and looked up again on every Money built or summed.
+_CHECKED: set[str] = set()
 
 
 def to_decimal(amount: object, field: str = "amount") -> Decimal:
@@ -158,8 +167,18 @@ def to_money(amount: object, currency: str | Currency) -> Money:
 
 
 def zero(currency: str | Currency) -> Money:
-    """Return zero in ``currency``."""
-    return Money(Decimal(0), currency_code(currency))
+    """Return zero in ``currency``.
+
+    Money is never changed once built, so one zero per currency is kept and given out again.
+    """
+    code = currency_code(currency)
+    found = _ZEROS.get(code)
+    if found is None:
+        found = _ZEROS[code] = Money(Decimal(0), code)
+    return found
+
+
+_ZEROS: dict[str, Money] = {}  # zero of each currency asked for (a few hundred at most)
 
 
 def minor_units(currency: str | Currency) -> int:

@@ -12,6 +12,9 @@ Durability and concurrency
     processes queue rather than fail, and a unit of work that raises rolls back whole;
     :meth:`SqliteUnitOfWork.savepoint` is an SQLite ``SAVEPOINT`` inside it. A write of a kind
     without natural keys is one statement; one with keys runs in a savepoint of its own.
+    Temporary files, among them the journal of open savepoints (the first change of a page
+    inside a savepoint copies the page there), are kept in memory (``temp_store = MEMORY``):
+    the billing run opens a savepoint per client.
 
 The schema is versioned (table ``schema_version``) and created or migrated on open; opening
 twice changes nothing.
@@ -103,6 +106,8 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 _IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
 _NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
+# ``json.dumps(value, sort_keys=True)``, with the encoder built once rather than per call.
+_ENCODE = json.JSONEncoder(sort_keys=True).encode
 
 
 def _copier(cls: type[Any]) -> tuple[str, ...] | None:
@@ -134,6 +139,7 @@ class SqliteStore:
         if self.path != ":memory:":
             self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA synchronous = NORMAL")
+        self._connection.execute("PRAGMA temp_store = MEMORY")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -219,7 +225,7 @@ class _SqliteRepository(Generic[T]):
         return item
 
     def _dump(self, item: T) -> str:
-        return json.dumps(self._converter.unstructure(item), sort_keys=True)
+        return _ENCODE(self._converter.unstructure(item))
 
     def find(self, id: str) -> T | None:
         """Return the aggregate or None."""

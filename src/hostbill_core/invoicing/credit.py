@@ -202,15 +202,19 @@ def apply_credit(
     if invoice.client_id != ledger.client_id:
         raise ValidationError("invoice.client_id", invoice.client_id, "another client's invoice")
     check_currency("invoice.currency", zero(invoice.currency), ledger.currency)
-    candidates = [max(ledger.balance, zero(ledger.currency)), invoice.balance_due]
+    balance = ledger.balance
+    candidates = [max(balance, zero(ledger.currency))]
     if request.limit is not None:
         check_currency("limit", request.limit, ledger.currency)
         if request.limit.amount < 0:
             raise ValidationError("limit", request.limit, "a limit is zero or more")
-        candidates.append(request.limit)
+    if candidates[0].amount > 0:  # else nothing is applied, whatever the balance due
+        candidates.append(invoice.balance_due)
+        if request.limit is not None:
+            candidates.append(request.limit)
     applied = min(candidates)
     if applied.amount <= 0:
-        text = f"no credit applied: balance {ledger.balance.amount} {ledger.currency}"
+        text = f"no credit applied: balance {balance.amount} {ledger.currency}"
         return CreditApplication(ledger, invoice, None, zero(ledger.currency), text)
     on: date = request.at.date()
     change = settle(invoice, Settlement(applied, on, Source.CREDIT), numbering)

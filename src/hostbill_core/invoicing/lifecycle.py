@@ -35,10 +35,11 @@ from datetime import date
 import attrs
 from moneyed import Money
 
+from hostbill_core.calendar import require_date
 from hostbill_core.errors import ConfigurationError, InvalidTransitionError, ValidationError
 from hostbill_core.model.checks import check_currency
 from hostbill_core.model.clients import Client
-from hostbill_core.model.invoices import ClientSnapshot, Invoice, InvoiceStatus
+from hostbill_core.model.invoices import ClientSnapshot, Invoice, InvoiceStatus, evolve_invoice
 
 __all__ = [
     "TRANSITIONS",
@@ -157,20 +158,23 @@ def issue(
     _move(invoice, _S.UNPAID)
     if not invoice.lines:
         raise ValidationError("lines", (), "an invoice is issued with at least one line")
-    if invoice.total.amount < 0:
-        raise ValidationError("total", invoice.total, "a negative total is a credit note")
-    issued = attrs.evolve(invoice, status=_S.UNPAID, issued_on=on, client=client or invoice.client)
+    total = invoice.total
+    if total.amount < 0:
+        raise ValidationError("total", total, "a negative total is a credit note")
+    require_date("issued_on", on)  # before a number is taken, as building the invoice would
+    changes: dict[str, object] = {"status": _S.UNPAID, "issued_on": on}
+    changes["client"] = client or invoice.client
     if numbering.mode is NumberingMode.PROFORMA:
-        issued = attrs.evolve(issued, proforma_number=numbering.take(numbering.proforma_series))
-        label = f"proforma {issued.proforma_number}"
+        changes["proforma_number"] = number = numbering.take(numbering.proforma_series)
+        label = f"proforma {number}"
     else:
-        issued = attrs.evolve(issued, number=numbering.take(numbering.series))
-        label = f"number {issued.number}"
+        changes["number"] = number = numbering.take(numbering.series)
+        label = f"number {number}"
     text = f"issued on {on.isoformat()} as {label}, due {invoice.due_date.isoformat()}"
-    if issued.balance_due.amount == 0:
-        issued = _paid(issued, on, numbering)
+    if (total - invoice.credit_applied - invoice.amount_paid).amount == 0:  # the balance due
+        changes.update(_paid_changes(changes.get("number", invoice.number), on, numbering))
         text += ", nothing due: paid at once"
-    return InvoiceChange(issued, text)
+    return InvoiceChange(evolve_invoice(invoice, **changes), text)
 
 
 class Source(enum.Enum):
@@ -224,10 +228,14 @@ def settle(invoice: Invoice, settlement: Settlement, numbering: Numbering) -> In
 
 def _paid(invoice: Invoice, on: date, numbering: Numbering) -> Invoice:
     _move(invoice, _S.PAID)
-    number = invoice.number
+    return evolve_invoice(invoice, **_paid_changes(invoice.number, on, numbering))
+
+
+def _paid_changes(number: object, on: date, numbering: Numbering) -> dict[str, object]:
+    # A paid invoice keeps its final number, or takes one now (proforma numbering).
     if number is None:
         number = numbering.take(numbering.series)
-    return attrs.evolve(invoice, status=_S.PAID, paid_on=on, number=number)
+    return {"status": _S.PAID, "paid_on": on, "number": number}
 
 
 def cancel(invoice: Invoice, on: date | None = None) -> InvoiceChange:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from moneyed import Money
@@ -31,6 +33,7 @@ __all__ = [
     "InvoiceStatus",
     "LineKind",
     "TaxAmount",
+    "evolve_invoice",
 ]
 
 
@@ -196,10 +199,68 @@ class Invoice:
 
     @property
     def total(self) -> Money:
-        """Subtotal plus taxes."""
-        return self.subtotal + self.tax_total
+        """Subtotal plus taxes: the exact sum of every line's net amount and taxes."""
+        return sum_money(_line_amounts(self.lines), self.currency)
 
     @property
     def balance_due(self) -> Money:
         """Total less credit applied and payments received."""
         return self.total - self.credit_applied - self.amount_paid
+
+
+def _line_amounts(lines: tuple[InvoiceLine, ...]) -> Iterator[Money]:
+    for line in lines:
+        yield line.amount
+        yield from (tax.amount for tax in line.taxes)
+
+
+# Fields no check across fields reads (``__attrs_post_init__`` reads the currency, the lines
+# and the amounts): a change of these alone needs only the changed fields' own validators.
+_LIGHT = frozenset(
+    {
+        "status",
+        "number",
+        "proforma_number",
+        "issued_on",
+        "paid_on",
+        "cancelled_on",
+        "refunded_on",
+        "client",
+        "notes",
+        "version",
+    }
+)
+_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Invoice))
+_SLOTS = tuple(Invoice.__dict__[field.name] for field in _FIELDS)  # slot descriptors
+
+
+def evolve_invoice(invoice: Invoice, **changes: Any) -> Invoice:
+    """``attrs.evolve(invoice, **changes)``, without checking again what did not change.
+
+    When every change is to the status, a number, a date, the client snapshot, the notes or
+    the version, the other fields (validated when ``invoice`` was built, and read by no check
+    of the changed ones) are copied as they are and only the changed fields' validators run,
+    in field order; the result equals what ``attrs.evolve`` builds. Any other change, or a
+    subclass, goes through ``attrs.evolve`` and is checked whole.
+
+    Raises:
+        ValidationError: a changed field's value is refused (as ``attrs.evolve`` would).
+
+    Examples:
+        >>> from hostbill_core.money import to_money
+        >>> draft = Invoice("i1", "c1", "USD", date(2026, 3, 1),
+        ...                 lines=(InvoiceLine("Hosting", to_money("10.00", "USD")),))
+        >>> issued = evolve_invoice(draft, status=InvoiceStatus.UNPAID, number="INV-1")
+        >>> issued == attrs.evolve(draft, status=InvoiceStatus.UNPAID, number="INV-1")
+        True
+    """
+    if type(invoice) is not Invoice or not _LIGHT.issuperset(changes):
+        return attrs.evolve(invoice, **changes)
+    copy: Invoice = object.__new__(Invoice)
+    for field, slot in zip(_FIELDS, _SLOTS, strict=True):
+        name = field.name
+        slot.__set__(copy, changes[name] if name in changes else slot.__get__(invoice, Invoice))
+    for field in _FIELDS:
+        if field.name in changes and field.validator is not None:
+            field.validator(copy, field, changes[field.name])
+    return copy

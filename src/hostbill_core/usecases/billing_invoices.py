@@ -58,7 +58,7 @@ def _proposed(work: ClientWork, events: Sequence[LifecycleEvent]) -> list[Billab
             period = renewal_period(service, event.due_date)
             if uow.invoices.owner_of_key(natural_key(LineKind.RENEWAL, service.id, period)) is None:
                 if promotions is None:
-                    promotions = uow.promotion_redemptions.list(client_id=work.client.id)
+                    promotions = work.promotions()
                 items.extend(
                     renewal_items(
                         service, event.due_date, work.client, run.catalogue, run.settings,

@@ -20,7 +20,10 @@ from hostbill_core.model import (
     CancellationRequest,
     Client,
     ClientId,
+    CreditEntry,
     PlanId,
+    PromotionRedemption,
+    QueuedItem,
     ScheduledChange,
     Service,
     ServiceId,
@@ -53,18 +56,27 @@ class ClientRecords:
         state: its billing state (None: the run has not seen it yet).
         services: its services, ordered by id.
         cancellations: its end-of-term cancellation requests still waiting, by service id.
+        credit: its credit entries, ordered by id (None: not read yet, read when needed).
+        promotions: its promotion redemptions (None: likewise).
+        queued: its queued items, ordered by id (None: likewise).
     """
 
     client: Client
     state: BillingState | None
     services: tuple[Service, ...]
     cancellations: tuple[CancellationRequest, ...]
+    credit: tuple[CreditEntry, ...] | None = None
+    promotions: tuple[PromotionRedemption, ...] | None = None
+    queued: tuple[QueuedItem, ...] | None = None
 
 
 class PageRecords:
     """The records of a page of clients, read with one query per kind (``for_clients``).
 
     The billing states are read first, by the caller (they hold the marks of complete days).
+    Besides each client's record and services, its waiting cancellation requests, credit
+    entries, promotion redemptions and queued items are read with the page: most clients have
+    none, and one query per kind and page replaces four per client.
 
     Each client's records are handed out once (:meth:`take`): a client billed twice in one
     transaction reads its records again the second time, through the unit of work.
@@ -78,11 +90,17 @@ class PageRecords:
     ) -> None:
         self._clients: Mapping[ClientId, tuple[Client, ...]] = {}
         self._services: Mapping[ClientId, tuple[Service, ...]] = {}
+        self._credit: Mapping[ClientId, tuple[CreditEntry, ...]] = {}
+        self._promotions: Mapping[ClientId, tuple[PromotionRedemption, ...]] = {}
+        self._queued: Mapping[ClientId, tuple[QueuedItem, ...]] = {}
         self._requests: Mapping[ClientId, tuple[CancellationRequest, ...]] = {}
         if client_ids:
             self._clients = uow.clients.for_clients(client_ids)
             self._services = uow.services.for_clients(client_ids)
             self._requests = uow.cancellation_requests.for_clients(client_ids)
+            self._credit = uow.credit.for_clients(client_ids)
+            self._promotions = uow.promotion_redemptions.for_clients(client_ids)
+            self._queued = uow.queued_items.for_clients(client_ids)
         self._states = states
         self._taken: set[ClientId] = set()
 
@@ -98,6 +116,9 @@ class PageRecords:
             states[0] if states else None,
             self._services.get(client_id, ()),
             _waiting(self._requests.get(client_id, ())),
+            self._credit.get(client_id, ()),
+            self._promotions.get(client_id, ()),
+            self._queued.get(client_id, ()),
         )
 
 
@@ -123,6 +144,7 @@ class ClientWork:
     locked_out: bool
     scheduled: list[ScheduledChange]
     next_number: Callable[[str], int]
+    records: ClientRecords
     ends: dict[ServiceId, date] = attrs.Factory(dict)
     invoices: list[IssuedInvoice] = attrs.Factory(list)
     actions: list[ActionTaken] = attrs.Factory(list)
@@ -160,19 +182,49 @@ class ClientWork:
         return cls(
             uow, client, run, state, loaded, dict(loaded), set(state.done),
             state.locked_out, list(state.scheduled), next_number or uow.invoice_numbers.next,
+            records,
             {r.service_id: r.effective_on for r in records.cancellations},
         )  # fmt: skip
 
     def ledger(self, currency: str) -> CreditLedger:
-        """The client's credit ledger in ``currency`` (loaded once, kept up to date)."""
+        """The client's credit ledger in ``currency`` (loaded once, kept up to date).
+
+        The entries come from the records when they were read with the client's page: the
+        run writes a credit entry only after loading the ledger of its currency.
+        """
         if currency not in self.ledgers:
-            entries = tuple(
-                e
-                for e in self.uow.credit.list(client_id=self.client.id)
-                if e.amount.currency.code == currency
-            )
+            stored = self.records.credit
+            if stored is None:
+                stored = self.uow.credit.list(client_id=self.client.id)
+            entries = tuple(e for e in stored if e.amount.currency.code == currency)
             self.ledgers[currency] = CreditLedger(self.client.id, currency, entries)
         return self.ledgers[currency]
+
+    def promotions(self) -> tuple[PromotionRedemption, ...]:
+        """The client's promotion redemptions (the billing run never changes them)."""
+        if self.records.promotions is None:
+            self.records = attrs.evolve(
+                self.records,
+                promotions=self.uow.promotion_redemptions.list(client_id=self.client.id),
+            )
+        return self.records.promotions or ()
+
+    def queued(self) -> tuple[QueuedItem, ...]:
+        """The client's queued items as they are now, ordered by id (see :meth:`unqueue`)."""
+        if self.records.queued is None:
+            found = self.uow.queued_items.list(client_id=self.client.id)
+            self.records = attrs.evolve(self.records, queued=found)
+        return self.records.queued or ()
+
+    def unqueue(self, entries: Iterable[QueuedItem]) -> None:
+        """Take ``entries`` out of the queue (they join an invoice) through the unit of work."""
+        removed = set()
+        for entry in entries:
+            self.uow.queued_items.remove(entry.id)
+            removed.add(entry.id)
+        if removed:
+            kept = tuple(q for q in self.queued() if q.id not in removed)
+            self.records = attrs.evolve(self.records, queued=kept)
 
     def act(self, kind: ActionKind, subject: str, key: str, explanation: str) -> None:
         """Record a state change carried out."""
@@ -239,24 +291,23 @@ class ClientWork:
         """
         versions: dict[ServiceId, int] = {}
         for service_id, service in self.services.items():
-            stored = service
-            if service != self.loaded[service_id]:
+            stored = loaded = self.loaded[service_id]
+            if service is not loaded and service != loaded:
                 stored = self.uow.services.save(service)
             versions[service_id] = stored.version
-        state = attrs.evolve(
-            self.state,
-            done=self._kept_keys(),
-            locked_out=self.locked_out,
-            scheduled=tuple(self.scheduled),
-        )
-        if state == self.state:
+        done = tuple(sorted(self._kept_keys()))  # sorted, as the state keeps them
+        old, locked_out, scheduled = self.state, self.locked_out, tuple(self.scheduled)
+        if (done, locked_out, scheduled) == (old.done, old.locked_out, old.scheduled):
             return  # a run that changes nothing writes nothing, not even a mark
+        checked = old.checked
         if complete and self.run.fingerprint and not self.locked_out:
-            after = self.state.version + 1  # the state's version once saved (1 when added)
+            after = old.version + 1  # the state's version once saved (1 when added)
             run, client = self.run, self.client
             services = sorted(versions.items())
             checked = mark(run.fingerprint, client.id, client.version, services, after)
-            state = attrs.evolve(state, checked=checked)
+        state = attrs.evolve(
+            old, done=done, locked_out=locked_out, scheduled=scheduled, checked=checked
+        )
         if self.state.version == 0:
             self.uow.billing_states.add(state)
         else:

@@ -139,10 +139,8 @@ def with_queued(work: ClientWork, items: list[BillableItem]) -> list[BillableIte
     for item in items:
         known = due_dates.get(item.currency)
         due_dates[item.currency] = item.due_date if known is None else min(known, item.due_date)
-    queued = work.uow.queued_items.list(client_id=work.client.id)
-    taken = joining(queued, due_dates, _groups(work))
-    for entry in taken.entries:
-        work.uow.queued_items.remove(entry.id)
+    taken = joining(work.queued(), due_dates, _groups(work))
+    work.unqueue(taken.entries)
     return [*items, *taken.items]
 
 
