@@ -13,6 +13,7 @@ from hostbill_core.model import (
     PaymentType,
     PriceEntry,
     PricePlan,
+    QueuedItem,
     Service,
     TaxAmount,
 )
@@ -96,3 +97,14 @@ INVOICES = (
     invoice("i2", InvoiceStatus.PAID, amount_paid=money("10.71")),
     invoice("i3", InvoiceStatus.DRAFT, "EUR"),
 )
+
+
+def queued(
+    id: str, amount: str, tax: str | None = None, code: str = "USD", client_id: str = "c1"
+) -> QueuedItem:
+    """A manual item queued for the client's next invoice, with a 10% tax when ``tax`` is given."""
+    taxes = () if tax is None else (TaxAmount("VAT", Decimal("0.10"), money(tax, code)),)
+    return QueuedItem(
+        id, client_id, code, date(2026, 2, 1), f"work {id}", money(amount, code), f"manual/{id}",
+        taxes=taxes,
+    )  # fmt: skip

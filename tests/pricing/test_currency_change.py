@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
-from hostbill_core.model import CreditReason, InvoiceStatus
+from hostbill_core.model import CreditReason, InvoiceStatus, TaxAmount
 from hostbill_core.money import ExchangeRate, minor_units, to_money, zero
 from hostbill_core.pricing.currency_change import (
     Basis,
@@ -28,6 +28,7 @@ from .currency_fixtures import (
     client,
     invoice,
     money,
+    queued,
     service,
 )
 
@@ -169,6 +170,57 @@ def test_kwd_to_jpy_rounds_to_whole_yen():
     assert plan.credit_entries[1].amount == to_money("602", "JPY")
 
 
+def test_a_queued_item_converts_as_an_open_invoice_line_does():
+    # 10.00 USD × 0.92 = 9.20 EUR; its tax 1.00 × 0.92 = 0.92 EUR; each rounded once, HALF_UP
+    plan = plan_currency_change(request(queued_items=(queued("q1", "10.00", "1.00"),)))
+    (item,) = plan.queued_items
+    assert (item.currency, item.amount, item.taxes[0].amount) == ("EUR", eur("9.20"), eur("0.92"))
+    assert item.taxes[0].rate == Decimal("0.10")  # the tax rate itself is not a currency amount
+    net = next(c for c in plan.changes if c.subject == "queued item q1")
+    tax = next(c for c in plan.changes if c.subject == "queued item q1 VAT")
+    assert (net.before, net.after, net.basis, net.rate) == (
+        money("10.00"), eur("9.20"), Basis.CONVERTED, Decimal("0.92")
+    )  # fmt: skip
+    assert (tax.before, tax.after) == (money("1.00"), eur("0.92"))
+    assert net.explanation == "10.00 USD × 0.92 (2026-01-05) = 9.2 → 9.20 EUR (ROUND_HALF_UP)"
+    assert item.explanation == f"currency change: {net.explanation}"
+    assert "1 queued item(s)" in plan.explanation
+
+
+def test_a_queued_item_converts_to_whole_yen():
+    # 10.00 USD × 155.37 = 1553.7 → 1554 JPY; tax 1.00 × 155.37 = 155.37 → 155 JPY;
+    # a discount −2.50 × 155.37 = −388.425 → −388 JPY (HALF_UP rounds the magnitude)
+    rate = ExchangeRate("USD", "JPY", "155.37", date(2026, 1, 5))
+    items = (queued("q1", "10.00", "1.00"), queued("q2", "-2.50"))
+    forward = CurrencyChangeRequest(client(), "JPY", RECALCULATE, AT, rate, queued_items=items)
+    plan = plan_currency_change(forward)
+    q1, q2 = plan.queued_items
+    assert (q1.amount, q1.taxes[0].amount) == (to_money("1554", "JPY"), to_money("155", "JPY"))
+    assert q2.amount == to_money("-388", "JPY")
+    back = plan_currency_change(inverse_request(forward, plan))
+    # 1554 / 155.37 = 10.0019… → 10.00; 155 / 155.37 = 0.9976… → 1.00; −388 / 155.37 → −2.50
+    assert back.queued_items == tuple(
+        attrs.evolve(item, explanation=moved.explanation)
+        for item, moved in zip(items, back.queued_items, strict=True)
+    )
+
+
+@pytest.mark.parametrize("mode", [CODE_ONLY, REPRICE])
+def test_code_only_keeps_a_queued_items_amounts_and_reprice_converts_them(mode):
+    # code only: 10.00 and 1.00 kept; reprice: no plan price to take, so 10.00 → 9.20, 1.00 → 0.92
+    plan = plan_currency_change(request(mode, queued_items=(queued("q1", "10.00", "1.00"),)))
+    (item,) = plan.queued_items
+    expected = (eur("10.00"), eur("1.00")) if mode is CODE_ONLY else (eur("9.20"), eur("0.92"))
+    assert (item.amount, item.taxes[0].amount) == expected
+    assert item.currency == "EUR"
+
+
+def test_a_queued_item_already_in_the_new_currency_is_unchanged():
+    plan = plan_currency_change(request(queued_items=(queued("q1", "5.00", code="EUR"),)))
+    assert plan.queued_items == ()
+    assert not [c for c in plan.changes if c.subject.startswith("queued")]
+
+
 def test_a_zero_credit_balance_writes_no_entries():
     assert plan_currency_change(request(credit_balance=None)).credit_entries == ()
 
@@ -209,6 +261,27 @@ def test_an_open_invoice_in_a_third_currency_is_refused():
     with pytest.raises(ValidationError, match="neither USD nor EUR") as caught:
         plan_currency_change(request(invoices=(invoice("g1", InvoiceStatus.UNPAID, "GBP"),)))
     assert caught.value.field == "invoices[0].currency"
+
+
+def test_a_queued_item_in_a_third_currency_is_refused():
+    with pytest.raises(ValidationError, match="queued item g1 is in neither USD nor EUR") as caught:
+        plan_currency_change(request(queued_items=(queued("g1", "5.00", code="GBP"),)))
+    assert (caught.value.field, caught.value.value) == ("queued_items[0].currency", "GBP")
+
+
+def test_code_only_refuses_a_queued_amount_finer_than_the_new_currency():
+    # 1.234 KWD kept as 1.234 USD would be finer than a cent: a queued item must be rounded
+    item = attrs.evolve(queued("q1", "0", code="KWD"), amount=to_money("1.234", "KWD"))
+    with pytest.raises(ValidationError, match="more decimals than USD allows") as caught:
+        plan_currency_change(
+            CurrencyChangeRequest(client("KWD"), "USD", CODE_ONLY, AT, queued_items=(item,))
+        )
+    assert (caught.value.field, caught.value.value) == ("queued_items[0].amount", money("1.234"))
+
+
+def test_another_clients_queued_item_is_refused():
+    with pytest.raises(ValidationError, match="not a queued item of this client"):
+        plan_currency_change(request(queued_items=(queued("q1", "5.00", client_id="c2"),)))
 
 
 def test_a_paid_invoice_in_a_third_currency_is_history_and_allowed():
@@ -303,6 +376,10 @@ def books(draw: st.DrawFn):
     amounts = [in_code(u, old) for u in draw(st.lists(UNITS, min_size=1, max_size=3))]
     open_invoice = invoice("i1", InvoiceStatus.UNPAID, old)
     lines = tuple(attrs.evolve(open_invoice.lines[0], amount=value, taxes=()) for value in amounts)
+    net, tax = (in_code(u, old) for u in draw(st.tuples(UNITS, UNITS)))
+    item = attrs.evolve(
+        queued("q1", "0", code=old), amount=net, taxes=(TaxAmount("VAT", Decimal("0.1"), tax),)
+    )
     return CurrencyChangeRequest(
         client(old),
         new,
@@ -313,6 +390,7 @@ def books(draw: st.DrawFn):
         PLANS,
         (attrs.evolve(open_invoice, lines=lines),),
         in_code(draw(UNITS), old),
+        queued_items=(item,),
     )
 
 
@@ -340,6 +418,12 @@ def test_change_then_inverse_restores_every_amount_within_one_minor_unit_of_the_
 @given(books())
 def test_code_only_inverse_restores_exactly(forward):
     forward = attrs.evolve(forward, mode=CODE_ONLY, rate=None)
+    step = Decimal(1).scaleb(-minor_units(forward.new_currency))
+    (item,) = forward.queued_items
+    if any(a.amount != a.amount.quantize(step) for a in (item.amount, item.taxes[0].amount)):
+        with pytest.raises(ValidationError, match="more decimals than"):
+            plan_currency_change(forward)
+        return
     plan = plan_currency_change(forward)
     back = plan_currency_change(inverse_request(forward, plan))
     restored = {c.subject: c.after for c in back.changes}

@@ -15,7 +15,16 @@ from hostbill_core.usecases.currency import (
     change_client_currency,
     preview_client_currency_change,
 )
-from tests.pricing.currency_fixtures import AT, INVOICES, PLANS, SERVICES, USD_EUR, client, money
+from tests.pricing.currency_fixtures import (
+    AT,
+    INVOICES,
+    PLANS,
+    SERVICES,
+    USD_EUR,
+    client,
+    money,
+    queued,
+)
 
 CLOCK = FixedClock(AT)
 RATES = StaticRates([USD_EUR])
@@ -24,7 +33,8 @@ RECALCULATE, CODE_ONLY, REPRICE = CurrencyChangeMode
 
 @pytest.fixture
 def book(new_uow: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    """Client c1 in USD: five services, an unpaid, a paid and a EUR draft invoice, 12.34 credit."""
+    """Client c1 in USD: five services, an unpaid, a paid and a EUR draft invoice, 12.34 credit
+    and a queued item of 10.00 with a 1.00 tax."""
     with new_uow() as uow:
         uow.clients.add(client())
         for plan in PLANS:
@@ -33,6 +43,7 @@ def book(new_uow: UnitOfWorkFactory) -> UnitOfWorkFactory:
             uow.services.add(service)
         for invoice in INVOICES:
             uow.invoices.add(invoice)
+        uow.queued_items.add(queued("q1", "10.00", "1.00"))
         uow.credit.add(
             CreditEntry("e1", "c1", AT, money("12.34"), CreditReason.ADD_CREDIT, "admin")
         )
@@ -48,6 +59,11 @@ def stored(new_uow: UnitOfWorkFactory):
             {i.id: i for i in uow.invoices.list(client_id="c1")},
             uow.credit.list(client_id="c1"),
         )
+
+
+def queued_now(new_uow: UnitOfWorkFactory):
+    with new_uow() as uow:
+        return uow.queued_items.get("q1")
 
 
 def test_recalculate_is_stored_in_one_unit_of_work(book: UnitOfWorkFactory):
@@ -69,6 +85,10 @@ def test_recalculate_is_stored_in_one_unit_of_work(book: UnitOfWorkFactory):
         (e.amount for e in credit if e.amount.currency.code == "EUR"), "EUR"
     ) == to_money("11.35", "EUR")
     assert plan.rate == USD_EUR
+    item = queued_now(book)  # 10.00 × 0.92 = 9.20; tax 1.00 × 0.92 = 0.92
+    assert (item.currency, item.amount, item.taxes[0].amount, item.version) == (
+        "EUR", to_money("9.20", "EUR"), to_money("0.92", "EUR"), 2
+    )  # fmt: skip
 
 
 def test_preview_stores_nothing(book: UnitOfWorkFactory):
@@ -112,11 +132,12 @@ def test_a_failure_before_the_commit_leaves_storage_as_it_was(book: UnitOfWorkFa
             CreditEntry(taken, "c2", AT, to_money("1", "GBP"), CreditReason.ADD_CREDIT, "x")
         )
         uow.commit()
-    before = stored(book)
+    before = stored(book), queued_now(book)
     with pytest.raises(ConflictError):
         change_client_currency(book, ChangeClientCurrency("c1", "EUR"), RATES, CLOCK)
-    assert stored(book) == before
-    assert before[0].currency == "USD"
+    assert (stored(book), queued_now(book)) == before
+    assert before[0][0].currency == "USD"
+    assert before[1].amount == money("10.00")
 
 
 def test_a_stale_rate_is_refused_and_nothing_changes(book: UnitOfWorkFactory):
@@ -146,6 +167,9 @@ def test_changing_back_at_the_recorded_rate_restores_every_amount(book: UnitOfWo
     assert services["s5"].price_override == money("20.00")
     for line, before_line in zip(invoices["i1"].lines, original[2]["i1"].lines, strict=True):
         assert abs(line.amount.amount - before_line.amount.amount) <= Decimal("0.01")
+    # queued item: 9.20 / 0.92 = 10.00; its tax 0.92 / 0.92 = 1.00
+    item = queued_now(book)
+    assert (item.amount, item.taxes[0].amount) == (money("10.00"), money("1.00"))
     # 11.35 / 0.92 = 12.3369… → 12.34
     balance = sum_money((e.amount for e in credit if e.amount.currency.code == "USD"), "USD")
     assert balance == money("12.34")

@@ -152,3 +152,22 @@ def test_a_queued_line_carries_its_taxes_and_description(shop: UnitOfWorkFactory
     assert line == InvoiceLine(
         "work setup", to_money("25.00", "USD"), LineKind.MANUAL, "manual/setup", taxes=tax
     )
+
+
+def test_a_queued_item_converted_by_a_currency_change_joins_the_next_invoice_in_it(
+    shop: UnitOfWorkFactory,
+) -> None:
+    from hostbill_core.money import ExchangeRate
+    from hostbill_core.testing.fakes import FixedClock, StaticRates
+    from hostbill_core.usecases.currency import ChangeClientCurrency, change_client_currency
+
+    queue_item(shop, QueueItem(manual("setup"), AT))
+    rates = StaticRates([ExchangeRate("USD", "EUR", "0.92", AT.date())])
+    change_client_currency(shop, ChangeClientCurrency("c1", "EUR"), rates, FixedClock(AT))
+    with shop() as uow:
+        (item,) = uow.queued_items.list(client_id="c1")
+    assert (item.currency, item.amount) == ("EUR", to_money("23.00", "EUR"))  # 25.00 × 0.92
+    (issued,) = run_billing(shop, date(2026, 2, 14), SETTINGS).invoices
+    # renewal 10.00 × 0.92 = 9.20 EUR (the plan's USD price, converted) + 23.00 EUR = 32.20 EUR
+    assert (issued.total, issued.lines) == (to_money("32.20", "EUR"), 2)
+    assert queued(shop) == []

@@ -1,29 +1,31 @@
 """Changing a client's currency: a plan listing every amount before and after, then applied.
 
 :func:`plan_currency_change` is pure: from the client, its services (with their plans), its
-invoices and its credit balance it computes the client, services, open invoices and the two
-credit-ledger entries as they would be in the new currency, and one :class:`AmountChange` per
-amount, so the change can be shown to the client before it is applied
-(:mod:`hostbill_core.usecases.currency` applies it in one unit of work).
+invoices, its queued invoice items and its credit balance it computes the client, services,
+open invoices, queued items and the two credit-ledger entries as they would be in the new
+currency, and one :class:`AmountChange` per amount, so the change can be shown to the client
+before it is applied (:mod:`hostbill_core.usecases.currency` applies it in one unit of work).
 
 Modes (the HostBill profile offers the first two):
 
-* ``RECALCULATE``: every recurring service price, every amount of an open invoice and the
-  credit balance are converted at one rate snapshot, each rounded once.
+* ``RECALCULATE``: every recurring service price, every amount of an open invoice or of a
+  queued item, and the credit balance are converted at one rate snapshot, each rounded once.
 * ``CODE_ONLY``: every amount is kept, only the currency code changes.
 * ``REPRICE``: recurring prices come from each plan's own price table in the new currency;
-  a plan without one, and a service's custom price, are converted instead (marked).
+  a plan without one, and a service's custom price, are converted instead (marked); open
+  invoices, queued items and the credit balance are converted as in ``RECALCULATE``.
 
 Paid, cancelled and refunded invoices, and payments, never change: what was paid and
 refunded stays in the currency it moved in. An open invoice converts only with nothing paid on
 it, hence nothing refunded (``amount_refunded`` never exceeds ``amount_paid``); both become
-zero in the new currency. The credit balance moves
+zero in the new currency. A queued item in the old currency moves as an open invoice's line
+does, so it joins the client's next invoice in the new currency. The credit balance moves
 by two ledger entries: one closing it in the old currency, one opening it in the new, both
-naming the rate. Refused: a client with an open invoice in a third currency or partly paid,
-a rate for another pair, and a rate older than ``max_rate_age_days``. Applying the change
-back with ``rate.inverse()`` (:func:`inverse_request`) restores every amount within one
-minor unit of the coarser of the two currencies (a half rounding mode; with ROUND_UP or
-ROUND_DOWN two).
+naming the rate. Refused: a client with an open invoice or a queued item in a third
+currency, an open invoice partly paid, a rate for another pair, and a rate older than
+``max_rate_age_days``. Applying the change back with ``rate.inverse()``
+(:func:`inverse_request`) restores every amount within one minor unit of the coarser of the
+two currencies (a half rounding mode; with ROUND_UP or ROUND_DOWN two).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from hostbill_core.model import (
     InvoiceStatus,
     PaymentType,
     PricePlan,
+    QueuedItem,
     Service,
 )
 from hostbill_core.model.checks import aware_instant, code
@@ -53,6 +56,7 @@ from hostbill_core.pricing.currency_items import (
     CurrencyChangeMode,
     Mover,
     convert_invoice,
+    convert_queued_item,
 )
 
 __all__ = [
@@ -91,6 +95,7 @@ class CurrencyChangeRequest:
         max_rate_age_days: the oldest rate accepted, in days before ``at``.
         policy: the rounding of every converted amount (ROUND_HALF_UP unless told).
         actor: who makes the change, for the ledger entries.
+        queued_items: the client's queued invoice items (those in the old currency change).
     """
 
     client: Client
@@ -105,6 +110,7 @@ class CurrencyChangeRequest:
     max_rate_age_days: int = attrs.field(default=1, validator=_non_negative_days)
     policy: RoundingPolicy = RoundingPolicy()
     actor: str = "system"
+    queued_items: tuple[QueuedItem, ...] = ()
 
 
 @attrs.frozen
@@ -119,6 +125,7 @@ class CurrencyChangePlan:
         changes: every amount, before and after.
         rate: the rate snapshot used (None for ``CODE_ONLY``).
         explanation: a summary of the change.
+        queued_items: the queued items in the old currency, converted.
     """
 
     client: Client
@@ -128,6 +135,7 @@ class CurrencyChangePlan:
     changes: tuple[AmountChange, ...]
     rate: ExchangeRate | None
     explanation: str
+    queued_items: tuple[QueuedItem, ...] = ()
 
 
 def plan_currency_change(request: CurrencyChangeRequest) -> CurrencyChangePlan:
@@ -135,15 +143,17 @@ def plan_currency_change(request: CurrencyChangeRequest) -> CurrencyChangePlan:
 
     Raises:
         ValidationError: the same currency; a missing, mismatched or stale rate; a service,
-            invoice or plan that is not this client's or missing; an open invoice in a third
-            currency or partly paid.
+            invoice, queued item or plan that is not this client's or missing; an open invoice
+            or a queued item in a third currency; an open invoice partly paid; with
+            ``CODE_ONLY``, a queued amount finer than the new currency's minor unit.
         CurrencyMismatchError: a credit balance not in the client's currency.
     """
     ctx = _context(request)
     services, service_changes, following = _services(request, ctx)
     invoices, invoice_changes = _invoices(request, ctx)
+    queued, queued_changes = _queued(request, ctx)
     entries, credit_changes = _credit(request, ctx)
-    changes = (*service_changes, *invoice_changes, *credit_changes)
+    changes = (*service_changes, *invoice_changes, *queued_changes, *credit_changes)
     rate_text = (
         f" at {ctx.rate.rate} ({ctx.old}→{ctx.new}, {ctx.rate.as_of.isoformat()})"
         if ctx.rate is not None
@@ -152,12 +162,15 @@ def plan_currency_change(request: CurrencyChangeRequest) -> CurrencyChangePlan:
     explanation = (
         f"client {request.client.id}: {ctx.old} → {ctx.new}, {ctx.mode.value}{rate_text}, "
         f"{ctx.policy.mode}; {len(services)} service price(s), {len(invoices)} open invoice(s), "
+        f"{len(queued)} queued item(s), "
         f"{len(entries)} credit ledger entr{'y' if len(entries) == 1 else 'ies'}; "
         f"{len(changes)} amount(s) change; paid invoices and payments are unchanged"
         + (f"; following their plan's price table: {', '.join(following)}" if following else "")
     )
     client = attrs.evolve(request.client, currency=ctx.new)
-    return CurrencyChangePlan(client, services, invoices, entries, changes, ctx.rate, explanation)
+    return CurrencyChangePlan(
+        client, services, invoices, entries, changes, ctx.rate, explanation, queued
+    )
 
 
 def _context(request: CurrencyChangeRequest) -> Mover:
@@ -275,6 +288,38 @@ def _invoices(
     return tuple(converted), changes
 
 
+def _queued(
+    request: CurrencyChangeRequest, ctx: Mover
+) -> tuple[tuple[QueuedItem, ...], list[AmountChange]]:
+    """The queued items in the old currency, moved as open invoice lines are."""
+    converted: list[QueuedItem] = []
+    changes: list[AmountChange] = []
+    for i, item in enumerate(request.queued_items):
+        if item.client_id != request.client.id:
+            raise ValidationError(f"queued_items[{i}]", item.id, "not a queued item of this client")
+        if item.currency == ctx.new:
+            continue
+        if item.currency != ctx.old:
+            raise ValidationError(
+                f"queued_items[{i}].currency",
+                item.currency,
+                f"queued item {item.id} is in neither {ctx.old} nor {ctx.new}: "
+                "remove it, or queue it again in a currency the client is billed in",
+            )
+        try:
+            moved, item_changes = convert_queued_item(item, ctx)
+        except ValidationError as refused:  # only CODE_ONLY keeps amounts unrounded
+            raise ValidationError(
+                f"queued_items[{i}].{refused.field}",
+                refused.value,
+                f"queued item {item.id} has more decimals than {ctx.new} allows: change "
+                "with a rate, or remove it and queue it again",
+            ) from None
+        converted.append(moved)
+        changes.extend(item_changes)
+    return tuple(converted), changes
+
+
 def _refunded(invoice: Invoice) -> str:
     refunded = invoice.amount_refunded.amount
     return f" ({refunded} of its payments refunded)" if refunded else ""
@@ -308,13 +353,15 @@ def inverse_request(
 ) -> CurrencyChangeRequest:
     """The request that changes the client back, at the recorded rate's inverse.
 
-    Services and invoices are those of ``plan`` (the ones it did not change are taken from
-    ``request``); the credit balance is the opened one.
+    Services, invoices and queued items are those of ``plan`` (the ones it did not change
+    are taken from ``request``); the credit balance is the opened one.
     """
     changed = {service.id: service for service in plan.services}
     services = tuple(changed.get(service.id, service) for service in request.services)
     converted = {invoice.id: invoice for invoice in plan.invoices}
     invoices = tuple(converted.get(invoice.id, invoice) for invoice in request.invoices)
+    moved = {item.id: item for item in plan.queued_items}
+    queued = tuple(moved.get(item.id, item) for item in request.queued_items)
     opened = plan.credit_entries[1].amount if plan.credit_entries else None
     return attrs.evolve(
         request,
@@ -323,5 +370,6 @@ def inverse_request(
         rate=None if plan.rate is None else plan.rate.inverse(),
         services=services,
         invoices=invoices,
+        queued_items=queued,
         credit_balance=opened,
     )

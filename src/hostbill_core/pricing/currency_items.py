@@ -1,4 +1,4 @@
-"""The pieces of a currency change: modes, one amount's move, and an open invoice moved.
+"""The pieces of a currency change: modes, one amount's move, an open invoice or queued item moved.
 
 Each amount is moved on its own (converted at the one rate snapshot and rounded once, or given
 the new code), so an invoice line's total stays the exact sum of its net and taxes, and an
@@ -13,11 +13,18 @@ from decimal import Decimal
 import attrs
 from moneyed import Money
 
-from hostbill_core.model import Invoice, InvoiceLine, TaxAmount
+from hostbill_core.model import Invoice, InvoiceLine, QueuedItem, TaxAmount
 from hostbill_core.money import ExchangeRate, RoundingPolicy, convert, zero
 from hostbill_core.pricing._exact import times
 
-__all__ = ["AmountChange", "Basis", "CurrencyChangeMode", "Mover", "convert_invoice"]
+__all__ = [
+    "AmountChange",
+    "Basis",
+    "CurrencyChangeMode",
+    "Mover",
+    "convert_invoice",
+    "convert_queued_item",
+]
 
 
 class CurrencyChangeMode(enum.Enum):
@@ -98,12 +105,7 @@ def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[Amoun
         subject = f"invoice {invoice.id} line {n}"
         net = mover.move(subject, line.amount)
         changes.append(net)
-        taxes = []
-        for tax in line.taxes:
-            moved = mover.move(f"{subject} {tax.name}", tax.amount)
-            taxes.append(attrs.evolve(tax, amount=moved.after))
-            changes.append(moved)
-        lines.append(_line(line, net, tuple(taxes)))
+        lines.append(_line(line, net, _taxes(subject, line.taxes, mover, changes)))
     credit_after = zero(mover.new)
     if invoice.credit_applied.amount != 0:
         moved = mover.move(f"invoice {invoice.id} credit applied", invoice.credit_applied)
@@ -118,6 +120,36 @@ def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[Amoun
         amount_refunded=zero(mover.new),
     )
     return converted, changes
+
+
+def convert_queued_item(item: QueuedItem, mover: Mover) -> tuple[QueuedItem, list[AmountChange]]:
+    """``item`` (queued, not yet invoiced) in the new currency, and the change of each amount.
+
+    Moved as an open invoice's line is: the net amount and each tax on their own (converted
+    at the one rate and each rounded once with the mover's policy, or given the new code).
+    """
+    subject = f"queued item {item.id}"
+    net = mover.move(subject, item.amount)
+    changes = [net]
+    taxes = _taxes(subject, item.taxes, mover, changes)
+    note = f"currency change: {net.explanation}"
+    explanation = f"{item.explanation}; {note}" if item.explanation else note
+    moved = attrs.evolve(
+        item, currency=mover.new, amount=net.after, taxes=taxes, explanation=explanation
+    )
+    return moved, changes
+
+
+def _taxes(
+    subject: str, taxes: tuple[TaxAmount, ...], mover: Mover, changes: list[AmountChange]
+) -> tuple[TaxAmount, ...]:
+    """Each tax moved on its own; its change appended to ``changes``."""
+    moved_taxes = []
+    for tax in taxes:
+        moved = mover.move(f"{subject} {tax.name}", tax.amount)
+        moved_taxes.append(attrs.evolve(tax, amount=moved.after))
+        changes.append(moved)
+    return tuple(moved_taxes)
 
 
 def _line(line: InvoiceLine, net: AmountChange, taxes: tuple[TaxAmount, ...]) -> InvoiceLine:

@@ -1,10 +1,11 @@
 """Changing a client's currency in one unit of work: preview it, then apply it, all or nothing.
 
-The use case loads the client, its services and their plans, its invoices and its credit
-ledger, asks the rates port for the current rate (or takes the rate of the preview the client
-saw), lets :func:`~hostbill_core.pricing.plan_currency_change` plan the change, and stores the
-client, every repriced service, every converted open invoice and the two credit entries in one
-unit of work. A refusal or a failure anywhere before the commit leaves storage as it was.
+The use case loads the client, its services and their plans, its invoices, its queued invoice
+items and its credit ledger, asks the rates port for the current rate (or takes the rate of the
+preview the client saw), lets :func:`~hostbill_core.pricing.plan_currency_change` plan the
+change, and stores the client, every repriced service, every converted open invoice and queued
+item and the two credit entries in one unit of work. A refusal or a failure anywhere before the
+commit leaves storage as it was.
 
 >>> from datetime import UTC, date, datetime
 >>> from hostbill_core.adapters.memory import MemoryStore
@@ -102,6 +103,8 @@ def change_client_currency(
             uow.services.save(service)
         for invoice in plan.invoices:
             uow.invoices.save(invoice)
+        for item in plan.queued_items:
+            uow.queued_items.save(item)
         for entry in plan.credit_entries:
             uow.credit.add(entry)
         uow.commit()
@@ -130,6 +133,7 @@ def _plan(
         command.max_rate_age_days,
         command.policy,
         command.actor,
+        uow.queued_items.list(client_id=client.id),
     )
     return plan_currency_change(request)
 
