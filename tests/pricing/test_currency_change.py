@@ -279,6 +279,59 @@ def test_code_only_refuses_a_queued_amount_finer_than_the_new_currency():
     assert (caught.value.field, caught.value.value) == ("queued_items[0].amount", money("1.234"))
 
 
+def kwd_invoice(amount: str):
+    line = attrs.evolve(
+        invoice("i1", InvoiceStatus.UNPAID, "KWD").lines[0],
+        amount=to_money(amount, "KWD"),
+        taxes=(),
+    )
+    return attrs.evolve(invoice("i1", InvoiceStatus.UNPAID, "KWD"), lines=(line,))
+
+
+def test_code_only_refuses_an_invoice_line_finer_than_the_new_currency():
+    # 1.234 KWD kept as 1.234 USD would be finer than a cent (1.234 × 100 = 123.4 cents)
+    with pytest.raises(ValidationError, match=r"1\.234 KWD has more decimals than USD") as caught:
+        plan_currency_change(
+            CurrencyChangeRequest(
+                client("KWD"), "USD", CODE_ONLY, AT, invoices=(kwd_invoice("1.234"),)
+            )
+        )
+    assert (caught.value.field, caught.value.value) == (
+        "invoices[0].lines[0].amount",
+        money("1.234"),
+    )
+
+
+def test_code_only_keeps_an_invoice_line_that_is_whole_cents():
+    # 1.230 KWD is 123 whole cents: kept as USD 1.230 == USD 1.23
+    plan = plan_currency_change(
+        CurrencyChangeRequest(client("KWD"), "USD", CODE_ONLY, AT, invoices=(kwd_invoice("1.230"),))
+    )
+    assert plan.invoices[0].lines[0].amount == money("1.23")
+
+
+def usd_to_jpy(price: str) -> CurrencyChangeRequest:
+    usd = request(
+        CODE_ONLY, rate=None, services=(service("s1", BASIC, money(price)),), invoices=(),
+        credit_balance=None,
+    )  # fmt: skip
+    return attrs.evolve(usd, new_currency="JPY")
+
+
+def test_code_only_to_jpy_refuses_a_service_price_finer_than_a_yen():
+    # USD 4.99 kept as 4.99 yen is not a whole yen
+    with pytest.raises(ValidationError, match=r"4\.99 USD has more decimals than JPY") as caught:
+        plan_currency_change(usd_to_jpy("4.99"))
+    field = (caught.value.field, caught.value.value)
+    assert field == ("services[0].price_override", to_money("4.99", "JPY"))
+
+
+def test_code_only_to_jpy_keeps_a_service_price_of_whole_yen():
+    # USD 5.00 kept as 5.00 yen is 5 whole yen: decided by value, not by the two decimals
+    (moved,) = plan_currency_change(usd_to_jpy("5.00")).services
+    assert moved.price_override == to_money("5", "JPY")
+
+
 def test_another_clients_queued_item_is_refused():
     with pytest.raises(ValidationError, match="not a queued item of this client"):
         plan_currency_change(request(queued_items=(queued("q1", "5.00", client_id="c2"),)))
@@ -420,7 +473,15 @@ def test_code_only_inverse_restores_exactly(forward):
     forward = attrs.evolve(forward, mode=CODE_ONLY, rate=None)
     step = Decimal(1).scaleb(-minor_units(forward.new_currency))
     (item,) = forward.queued_items
-    if any(a.amount != a.amount.quantize(step) for a in (item.amount, item.taxes[0].amount)):
+    (open_invoice,) = forward.invoices
+    kept = (
+        *(s.price_override for s in forward.services),
+        *(line.amount for line in open_invoice.lines),
+        item.amount,
+        item.taxes[0].amount,
+        forward.credit_balance,
+    )
+    if any(a.amount != a.amount.quantize(step) for a in kept):
         with pytest.raises(ValidationError, match="more decimals than"):
             plan_currency_change(forward)
         return

@@ -10,7 +10,8 @@ Modes (the HostBill profile offers the first two):
 
 * ``RECALCULATE``: every recurring service price, every amount of an open invoice or of a
   queued item, and the credit balance are converted at one rate snapshot, each rounded once.
-* ``CODE_ONLY``: every amount is kept, only the currency code changes.
+* ``CODE_ONLY``: every amount is kept, only the currency code changes; refused when an amount
+  kept is finer than the new currency's minor unit.
 * ``REPRICE``: recurring prices come from each plan's own price table in the new currency;
   a plan without one, and a service's custom price, are converted instead (marked); open
   invoices, queued items and the credit balance are converted as in ``RECALCULATE``.
@@ -145,7 +146,10 @@ def plan_currency_change(request: CurrencyChangeRequest) -> CurrencyChangePlan:
         ValidationError: the same currency; a missing, mismatched or stale rate; a service,
             invoice, queued item or plan that is not this client's or missing; an open invoice
             or a queued item in a third currency; an open invoice partly paid; with
-            ``CODE_ONLY``, a queued amount finer than the new currency's minor unit.
+            ``CODE_ONLY``, an amount it would keep (a service price, an open invoice's line,
+            tax or credit applied, a queued item's amount or tax, the credit balance) that is
+            not a whole number of the new currency's minor unit (KWD 1.234 → USD is refused,
+            KWD 1.230 → USD 1.23 and USD 5.00 → JPY 5 are allowed).
         CurrencyMismatchError: a credit balance not in the client's currency.
     """
     ctx = _context(request)
@@ -251,7 +255,8 @@ def _reprice(
             return None, AmountChange(subject, current, table.price, Basis.PLAN_PRICE, None, why)
     if current is None:
         return None
-    change = ctx.move(subject, current)
+    field = f"services[{i}].price_override"
+    change = ctx.move(field, subject, current)
     if ctx.mode is CurrencyChangeMode.REPRICE:
         reason = "custom price" if override is not None else f"no {ctx.new} price in the plan"
         change = attrs.evolve(change, explanation=f"{reason}: {change.explanation}")
@@ -282,7 +287,12 @@ def _invoices(
                 f"invoice {invoice.id} is partly paid{_refunded(invoice)}: settle or refund it "
                 "first (only an open invoice with nothing paid, so nothing refunded, converts)",
             )
-        new_invoice, moved = convert_invoice(invoice, ctx)
+        try:
+            new_invoice, moved = convert_invoice(invoice, ctx)
+        except ValidationError as refused:  # only CODE_ONLY keeps amounts unrounded
+            raise ValidationError(
+                f"invoices[{i}].{refused.field}", refused.value, refused.reason
+            ) from None
         converted.append(new_invoice)
         changes.extend(moved)
     return tuple(converted), changes
@@ -333,7 +343,7 @@ def _credit(
         raise CurrencyMismatchError(ctx.old, balance.currency.code, "credit balance")
     if balance.amount == 0:
         return (), []
-    change = ctx.move("credit balance", balance)
+    change = ctx.move("credit_balance", "credit balance", balance)
     client_id, at, actor = request.client.id, request.at, request.actor
     stamp = f"{client_id}-currency-{ctx.old}-{ctx.new}-{at.strftime('%Y%m%dT%H%M%S%f')}"
     note = f"currency change {ctx.old} → {ctx.new}: {change.explanation}"

@@ -13,8 +13,9 @@ from decimal import Decimal
 import attrs
 from moneyed import Money
 
+from hostbill_core.errors import ValidationError
 from hostbill_core.model import Invoice, InvoiceLine, QueuedItem, TaxAmount
-from hostbill_core.money import ExchangeRate, RoundingPolicy, convert, zero
+from hostbill_core.money import ExchangeRate, RoundingPolicy, convert, to_minor, zero
 from hostbill_core.pricing._exact import times
 
 __all__ = [
@@ -74,10 +75,25 @@ class Mover:
     rate: ExchangeRate | None
     policy: RoundingPolicy
 
-    def move(self, subject: str, before: Money) -> AmountChange:
-        """``before`` in the new currency: converted at the rate, or with the code changed."""
+    def move(self, field: str, subject: str, before: Money) -> AmountChange:
+        """``before`` in the new currency: converted at the rate, or with the code changed.
+
+        Raises:
+            ValidationError: with the code changed only, an amount that is not a whole number
+                of the new currency's minor unit (KWD 1.234 cannot stay USD 1.234; USD 5.00
+                can stay JPY 5); ``field`` names it and the value is the amount kept.
+        """
         if self.mode is CurrencyChangeMode.CODE_ONLY or self.rate is None:
             after = Money(before.amount, self.new)
+            try:
+                to_minor(after)
+            except ValidationError:
+                raise ValidationError(
+                    field,
+                    after,
+                    f"{subject} {before.amount} {self.old} has more decimals than {self.new} "
+                    "allows: change with a rate",
+                ) from None
             return AmountChange(subject, before, after, Basis.CODE_ONLY, None, "code changed")
         after = convert(before, self.rate, self.policy)
         return AmountChange(
@@ -95,6 +111,10 @@ class Mover:
 def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[AmountChange]]:
     """``invoice`` (open, nothing paid) in the new currency, and the change of each amount.
 
+    Raises:
+        ValidationError: see :meth:`Mover.move`; the field is within the invoice
+            (``lines[0].taxes[1].amount``, ``credit_applied``).
+
     ``amount_paid`` and ``amount_refunded`` become zero in the new currency: the plan refuses
     an invoice with a payment on it, and an invoice never has more refunded than paid, so
     both are zero before; no :class:`AmountChange` is listed for them.
@@ -102,13 +122,15 @@ def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[Amoun
     changes: list[AmountChange] = []
     lines = []
     for n, line in enumerate(invoice.lines, start=1):
-        subject = f"invoice {invoice.id} line {n}"
-        net = mover.move(subject, line.amount)
+        subject, field = f"invoice {invoice.id} line {n}", f"lines[{n - 1}]"
+        net = mover.move(f"{field}.amount", subject, line.amount)
         changes.append(net)
-        lines.append(_line(line, net, _taxes(subject, line.taxes, mover, changes)))
+        taxes = _taxes(f"{field}.taxes", subject, line.taxes, mover, changes)
+        lines.append(_line(line, net, taxes))
     credit_after = zero(mover.new)
     if invoice.credit_applied.amount != 0:
-        moved = mover.move(f"invoice {invoice.id} credit applied", invoice.credit_applied)
+        subject = f"invoice {invoice.id} credit applied"
+        moved = mover.move("credit_applied", subject, invoice.credit_applied)
         changes.append(moved)
         credit_after = moved.after
     converted = attrs.evolve(
@@ -129,9 +151,9 @@ def convert_queued_item(item: QueuedItem, mover: Mover) -> tuple[QueuedItem, lis
     at the one rate and each rounded once with the mover's policy, or given the new code).
     """
     subject = f"queued item {item.id}"
-    net = mover.move(subject, item.amount)
+    net = mover.move("amount", subject, item.amount)
     changes = [net]
-    taxes = _taxes(subject, item.taxes, mover, changes)
+    taxes = _taxes("taxes", subject, item.taxes, mover, changes)
     note = f"currency change: {net.explanation}"
     explanation = f"{item.explanation}; {note}" if item.explanation else note
     moved = attrs.evolve(
@@ -141,12 +163,16 @@ def convert_queued_item(item: QueuedItem, mover: Mover) -> tuple[QueuedItem, lis
 
 
 def _taxes(
-    subject: str, taxes: tuple[TaxAmount, ...], mover: Mover, changes: list[AmountChange]
+    field: str,
+    subject: str,
+    taxes: tuple[TaxAmount, ...],
+    mover: Mover,
+    changes: list[AmountChange],
 ) -> tuple[TaxAmount, ...]:
     """Each tax moved on its own; its change appended to ``changes``."""
     moved_taxes = []
-    for tax in taxes:
-        moved = mover.move(f"{subject} {tax.name}", tax.amount)
+    for k, tax in enumerate(taxes):
+        moved = mover.move(f"{field}[{k}].amount", f"{subject} {tax.name}", tax.amount)
         moved_taxes.append(attrs.evolve(tax, amount=moved.after))
         changes.append(moved)
     return tuple(moved_taxes)
