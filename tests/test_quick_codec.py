@@ -213,3 +213,17 @@ def test_amounts_read_again_are_the_same_exact_money(monkeypatch: pytest.MonkeyP
     assert [converter.unstructure(money) for money in read] == texts
     with pytest.raises(ValidationError):
         converter.structure("EUR 1,90", Money)
+
+
+@attrs.frozen
+class Node:
+    name: str
+    child: "Node | None" = None
+
+
+def test_a_model_that_contains_itself_round_trips() -> None:
+    converter = make_converter()
+    tree = Node("a", Node("b", Node("c")))
+    data = json.loads(json.dumps(converter.unstructure(tree)))
+    assert data == {"name": "a", "child": {"name": "b", "child": {"name": "c", "child": None}}}
+    assert converter.structure(data, Node) == tree

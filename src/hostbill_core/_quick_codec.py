@@ -112,7 +112,10 @@ class QuickCodec:
         if not isinstance(cl, type) or not attrs.has(cl) or cl in self._hooked:
             return False
         attrs.resolve_types(cl)
-        return all(a.init and not a.kw_only and a.alias == a.name for a in attrs.fields(cl))
+        return all(
+            a.init and not a.kw_only and a.alias == a.name and a.type is not None
+            for a in attrs.fields(cl)
+        )
 
     def structurer(self, cl: Any) -> _Fn | None:
         """The quick structure function of model ``cl`` (None: not a plain attrs model)."""
