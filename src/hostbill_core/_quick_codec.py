@@ -138,11 +138,10 @@ class QuickCodec:
     def _build_structure(self, cl: type) -> _Fn:
         names = _Namespace()
         fields = attrs.fields(cl)
-        slow = names.add(self._converter.get_structure_hook(cl))
         lines = [
             "def structure(o):",
-            f"  if len(o) != {len(fields)}:",
-            f"    return {slow}(o, {names.add(cl)})",
+            f"  if len(o) != {len(fields)}:",  # not every field: cattrs fills in the defaults
+            f"    return {names.add(self._converter.structure)}(o, {names.add(cl)})",
         ]
         args = []
         for i, field in enumerate(fields):

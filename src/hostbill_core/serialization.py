@@ -52,7 +52,7 @@ __all__ = ["HostbillConverter", "make_converter"]
 T = TypeVar("T")
 
 _FRACTION = re.compile(r"-?\d+(/[1-9]\d*)?")
-_KNOWN_AMOUNTS = 4096  # texts of amounts a converter keeps (a few hundred KiB)
+_KNOWN_AMOUNTS = 1024  # texts of amounts a converter keeps (about 250 KiB at most)
 
 
 def _money_text(money: Money) -> str:
