@@ -82,7 +82,7 @@ def test_the_quick_path_writes_what_cattrs_writes(model: Any) -> None:
 def test_the_quick_path_reads_every_stored_model_itself(model: Any) -> None:
     converter = make_converter()
     data = json.loads(json.dumps(converter.unstructure(model)))
-    quick = converter._quick.structurer(type(model))  # type: ignore[union-attr]
+    quick = converter._quick.structurers[type(model)]  # type: ignore[union-attr]
     assert quick(data) == model  # no fallback: the quick function itself accepts stored data
 
 
@@ -99,7 +99,7 @@ def test_the_quick_path_accepts_nothing_cattrs_refuses(model: Any, data: st.Data
     else:
         container[data.draw(st.text(min_size=1, max_size=3))] = data.draw(JSON_VALUES)
     cls = type(model)
-    quick = converter._quick.structurer(cls)  # type: ignore[union-attr]
+    quick = converter._quick.structurers[cls]  # type: ignore[union-attr]
     by_quick = _outcome(quick, stored)
     by_cattrs = _outcome(lambda d: converter._fast.structure(d, cls), stored)
     assert by_quick is None or by_quick == by_cattrs

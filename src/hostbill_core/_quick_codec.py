@@ -92,8 +92,25 @@ class _Namespace:
         return built
 
 
+class _Functions(dict[Any, _Fn | None]):
+    """Quick functions by class, each built on its first lookup (None: not a plain model)."""
+
+    def __init__(self, build: Callable[[Any], _Fn | None]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, cl: Any) -> _Fn | None:
+        self[cl] = None  # meanwhile: a model that contains itself goes through cattrs
+        self[cl] = built = self._build(cl)
+        return built
+
+
 class QuickCodec:
     """Builds and keeps the quick functions of one converter's models.
+
+    ``structurers[cl]`` and ``unstructurers[cl]`` are the functions of model ``cl``, built on
+    first use; None for a class that is not a plain attrs model (it has a hook of its own, or
+    a field without a type, not in ``__init__``, keyword-only or renamed).
 
     Args:
         converter: the converter whose hooks the quick functions call for other types (its
@@ -105,8 +122,8 @@ class QuickCodec:
     def __init__(self, converter: cattrs.Converter, hooked: frozenset[type]) -> None:
         self._converter = converter
         self._hooked = hooked
-        self._structurers: dict[Any, _Fn | None] = {}
-        self._unstructurers: dict[Any, _Fn | None] = {}
+        self.structurers = _Functions(self._structurer)
+        self.unstructurers = _Functions(self._unstructurer)
 
     def _model(self, cl: Any) -> bool:
         if not isinstance(cl, type) or not attrs.has(cl) or cl in self._hooked:
@@ -117,23 +134,11 @@ class QuickCodec:
             for a in attrs.fields(cl)
         )
 
-    def structurer(self, cl: Any) -> _Fn | None:
-        """The quick structure function of model ``cl`` (None: not a plain attrs model)."""
-        if cl in self._structurers:
-            return self._structurers[cl]
-        self._structurers[cl] = None  # a model that contains itself structures through cattrs
-        if self._model(cl):
-            self._structurers[cl] = self._build_structure(cl)
-        return self._structurers[cl]
+    def _structurer(self, cl: Any) -> _Fn | None:
+        return self._build_structure(cl) if self._model(cl) else None
 
-    def unstructurer(self, cl: Any) -> _Fn | None:
-        """The quick unstructure function of model ``cl`` (None: not a plain attrs model)."""
-        if cl in self._unstructurers:
-            return self._unstructurers[cl]
-        self._unstructurers[cl] = None
-        if self._model(cl):
-            self._unstructurers[cl] = self._build_unstructure(cl)
-        return self._unstructurers[cl]
+    def _unstructurer(self, cl: Any) -> _Fn | None:
+        return self._build_unstructure(cl) if self._model(cl) else None
 
     def _build_structure(self, cl: type) -> _Fn:
         names = _Namespace()
@@ -165,7 +170,7 @@ class QuickCodec:
             return f"tuple([{code} for {each} in {items}])"
         if _plain_enum(kind):
             return f"{names.add({member.value: member for member in kind})}[{var}]"
-        if (quick := self.structurer(kind)) is not None:
+        if (quick := self.structurers[kind]) is not None:
             return f"{names.add(quick)}({var})"
         hook = self._converter.get_structure_hook(kind)
         return f"{names.add(hook)}({var}, {names.add(kind)})"
@@ -193,6 +198,6 @@ class QuickCodec:
             return f"list({var})" if code == each else f"[{code} for {each} in {var}]"
         if _plain_enum(kind):
             return f"{var}._value_"  # what ``.value`` returns, without its descriptor
-        quick = self.unstructurer(kind)
+        quick = self.unstructurers[kind]
         hook = quick if quick is not None else self._converter.get_unstructure_hook(kind)
         return f"{names.add(hook)}({var})"

@@ -226,9 +226,8 @@ class HostbillConverter(cattrs.Converter):
 
     def unstructure(self, obj: Any, unstructure_as: Any = None) -> Any:
         """Unstructure ``obj`` (as ``unstructure_as`` when given) into JSON-safe data."""
-        quick = self._quick
-        if quick is not None and unstructure_as is None:
-            function = quick.unstructurer(obj.__class__)
+        if self._quick is not None and unstructure_as is None:
+            function = self._quick.unstructurers[obj.__class__]
             if function is not None:
                 return function(obj)
         return super().unstructure(obj, unstructure_as)
@@ -241,7 +240,7 @@ class HostbillConverter(cattrs.Converter):
         """
         if self._quick is not None:
             try:
-                function = self._quick.structurer(cl)
+                function = self._quick.structurers[cl]
                 if function is not None:
                     return function(obj)
             except Exception:  # the quick path refuses more than cattrs: cattrs decides
