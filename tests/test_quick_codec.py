@@ -73,9 +73,8 @@ def test_the_quick_path_writes_what_cattrs_writes(model: Any) -> None:
     converter = make_converter()
     quick = converter.unstructure(model)
     assert quick == cattrs.Converter.unstructure(converter, model)
-    assert json.dumps(quick, sort_keys=True) == json.dumps(
-        cattrs.Converter.unstructure(converter, model), sort_keys=True
-    )
+    # The same text, keys in the same order (the SQLite adapter writes them as they come).
+    assert json.dumps(quick) == json.dumps(cattrs.Converter.unstructure(converter, model))
 
 
 @given(MODELS)
