@@ -158,8 +158,18 @@ def test_an_explicit_rate_converts_the_queued_items_in_the_source_currency(uow):
     )
 
 
-def test_a_queued_item_in_a_third_currency_refuses_the_merge(uow):
-    seed(uow, ("c1", "EUR"), ("c3", "USD"))
+@pytest.mark.parametrize(
+    ("source", "target", "rate", "where"),
+    [
+        (("c3", "USD"), ("c1", "EUR"), USD_EUR, "is in neither USD nor EUR"),
+        # Same currency: only an item stored before queue_item refused another currency.
+        (("c3", "EUR"), ("c1", "EUR"), None, "is not in EUR"),
+    ],
+)
+def test_a_queued_item_in_neither_clients_currency_refuses_the_merge(
+    uow, source, target, rate, where
+):
+    seed(uow, target, source)
     _queue(
         uow,
         QueuedItem("c3-k2", "c3", "GBP", date(2026, 4, 1), "Migration", to_money("9.99", "GBP"),
@@ -167,11 +177,11 @@ def test_a_queued_item_in_a_third_currency_refuses_the_merge(uow):
     )  # fmt: skip
     before = snapshot(uow)
     with pytest.raises(ValidationError) as caught:
-        merge_clients(MergeRequest(STAFF, "c3", "c1", AT, USD_EUR), uow)
+        merge_clients(MergeRequest(STAFF, "c3", "c1", AT, rate), uow)
     assert (caught.value.field, caught.value.value) == ("queued_items[1].currency", "GBP")
     assert caught.value.reason == (
-        "queued item c3-k2 is in neither USD nor EUR: remove it, or queue it again in a "
-        "currency the client is billed in"
+        f"queued item c3-k2 {where}: remove it, or queue it again in a currency the client is "
+        "billed in"
     )
     assert snapshot(uow) == before
 

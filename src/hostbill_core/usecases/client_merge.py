@@ -26,9 +26,11 @@ Currencies
     currency change moves them (``pricing.convert_queued_item``): one in the source currency
     is converted, its net amount and each tax on their own, each rounded once to the target
     currency's minor unit, ROUND_HALF_UP, and joins the target's next invoice; one in the
-    target's currency moves as it is; one in a third currency refuses the merge (it could
-    join no invoice of the target). Invoices, payments, orders, quotes and refunds are
-    records of what happened and keep the currency they were made in.
+    target's currency moves as it is; one in any other currency refuses the merge, between
+    clients in the same currency too (it could join no invoice of the target). Since
+    :func:`~hostbill_core.usecases.queue.queue_item` refuses an item in another currency than
+    the client's, only an item stored before that rule can do so. Invoices, payments, orders,
+    quotes and refunds are records of what happened and keep the currency they were made in.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def _moved_service(service: Service, target: ClientId, rate: ExchangeRate | None
 
 
 def _queued(
-    request: MergeRequest, records: ClientRecords
+    request: MergeRequest, records: ClientRecords, target: Client
 ) -> tuple[dict[QueuedItemId, QueuedItem], list[str]]:
     """The source's queued items as they move, and the conversions in words.
 
@@ -123,6 +125,7 @@ def _queued(
     moved: dict[QueuedItemId, QueuedItem] = {}
     told: list[str] = []
     for i, queued in enumerate(records.queued_items):
+        _check_queued_currency(i, queued, records.client, target)
         item = attrs.evolve(queued, client_id=request.target_id)
         if rate is not None and item.currency == rate.base:
             mover = Mover(
@@ -132,15 +135,28 @@ def _queued(
             told.append(
                 f"{item.id} {queued.amount.amount} {rate.base} → {item.amount.amount} {rate.quote}"
             )
-        elif rate is not None and item.currency != rate.quote:
-            raise ValidationError(
-                f"queued_items[{i}].currency",
-                item.currency,
-                f"queued item {item.id} is in neither {rate.base} nor {rate.quote}: "
-                "remove it, or queue it again in a currency the client is billed in",
-            )
         moved[item.id] = item
     return moved, told
+
+
+def _check_queued_currency(i: int, item: QueuedItem, source: Client, target: Client) -> None:
+    """Refuse a queued item in neither client's currency: it could join no target invoice.
+
+    Such an item was stored before ``queue_item`` refused one in another currency than the
+    client's.
+    """
+    if item.currency in (source.currency, target.currency):
+        return
+    if source.currency == target.currency:
+        where = f"is not in {target.currency}"
+    else:
+        where = f"is in neither {source.currency} nor {target.currency}"
+    raise ValidationError(
+        f"queued_items[{i}].currency",
+        item.currency,
+        f"queued item {item.id} {where}: remove it, or queue it again in a currency the "
+        "client is billed in",
+    )
 
 
 def _carry_credit(
@@ -218,7 +234,8 @@ def merge_clients(
     Raises:
         PermissionDeniedError: the actor is not staff with ``clients.lifecycle``.
         ValidationError: source and target are the same, the rate is not the one needed, or
-            a queued item of the source is in neither client's currency.
+            a queued item of the source is in neither client's currency (field
+            ``queued_items[i].currency``).
         CurrencyMismatchError: the currencies differ and no rate was given.
         NotFoundError: either client does not exist.
     """
@@ -230,7 +247,7 @@ def merge_clients(
         records = load_records(work, request.source_id)
         target = work.clients.get(request.target_id)
         _check_currencies(request, records.client, target)
-        queued, converted = _queued(request, records)
+        queued, converted = _queued(request, records, target)
         moved = _move_all(work, request, records, queued)
         told = [f"client {request.source_id} merged into {target.id} by {request.actor.ref}"]
         told.append(records.counts() + " moved")
