@@ -20,7 +20,7 @@ The schema is versioned (table ``schema_version``) and created or migrated on op
 twice changes nothing. Version 2 keeps the aggregates in an ordinary rowid table with a
 unique (kind, id) index (version 1's ``WITHOUT ROWID`` table kept the JSON inside its key
 B-tree and wrote about twice the pages); opening a version 1 file copies its rows over in one
-transaction.
+transaction, leaving the old table's pages free inside the file (``VACUUM`` returns them).
 
 >>> from datetime import date
 >>> from hostbill_core.model import Client, ContactDetails
