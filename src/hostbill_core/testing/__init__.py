@@ -6,7 +6,9 @@ The strategies and the contract suite need hypothesis and pytest (the ``dev`` ex
 - :mod:`hostbill_core.testing.strategies`: hypothesis strategies for money, dates, models
   (defined by subject in ``value_strategies``, ``client_strategies``, ``billing_strategies``
   and ``usecase_strategies``).
-- :mod:`hostbill_core.testing.contract`: the contract suite every storage adapter passes.
+- :mod:`hostbill_core.testing.contract`: the contract suite every storage adapter passes
+  (its tests written by subject in ``contract_records``, ``contract_keys`` and
+  ``contract_transactions``, over the fixture and samples of ``contract_base``).
 - The fraud ports' in-memory fakes (``InMemoryGeoIP``, ``InMemoryOrderHistory``,
   ``FixedRiskScore``), re-exported from :mod:`hostbill_core.fraud.fakes`.
 """
