@@ -70,7 +70,7 @@ def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
     path = tmp_path / "shop.sqlite"
     _version_1_file(path)
     store = SqliteStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION
     ddl = store._connection.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'aggregates'"
     ).fetchone()[0]

@@ -133,7 +133,7 @@ _NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has nat
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
 # ``json.dumps(value)``, with the encoder built once rather than per call. Keys keep the
 # converter's order (an attrs class's field order), so one aggregate always gives one text;
-# sorting them cost about a tenth of the encoding.
+# sorting them cost 10-20 % of the encoding (callgrind: a lone encode, a billing run).
 _ENCODE = json.JSONEncoder().encode
 
 
