@@ -15,8 +15,9 @@ only the work:
 A quick structure function refuses more than the converter (a tuple given as a string, an enum
 member given for its value: it raises), never less; the caller then structures the input
 through the converter, which accepts it or names the bad value. An input without every field
-(a row written before a field was added) is handed to the converter's own hook for the class.
-Unstructuring follows the declared types exactly as cattrs' generated functions do.
+(a row written before a field was added) is handed to the converter, which fills in defaults.
+Unstructuring follows the declared types exactly as cattrs' generated functions do, keys in
+field order.
 """
 
 from __future__ import annotations
