@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections import deque
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -250,7 +248,7 @@ _FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Invoice))
 _NAMES = tuple(field.name for field in _FIELDS)
 _INDEX = {name: i for i, name in enumerate(_NAMES)}
 _VALUES = attrgetter(*_NAMES)  # every field's value, in field order, in one call
-_SET = object.__setattr__  # what attrs' own __init__ uses on a frozen class
+_SETTERS = tuple(Invoice.__dict__[name].__set__ for name in _NAMES)  # each field's slot
 
 
 def evolve_invoice(invoice: Invoice, **changes: Any) -> Invoice:
@@ -279,7 +277,8 @@ def evolve_invoice(invoice: Invoice, **changes: Any) -> Invoice:
     for name, value in changes.items():
         values[_INDEX[name]] = value
     copy: Invoice = object.__new__(Invoice)
-    deque(map(_SET, repeat(copy), _NAMES, values), maxlen=0)
+    for set_slot, value in zip(_SETTERS, values, strict=True):
+        set_slot(copy, value)
     for name in sorted(changes, key=_INDEX.__getitem__):  # in field order
         field = _FIELDS[_INDEX[name]]
         if field.validator is not None:
