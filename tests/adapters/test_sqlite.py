@@ -1,4 +1,5 @@
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import attrs
@@ -6,7 +7,7 @@ import pytest
 
 from hostbill_core.adapters import sqlite as sqlite_adapter
 from hostbill_core.adapters.sqlite import SCHEMA_VERSION, SqliteStore
-from hostbill_core.errors import ConfigurationError
+from hostbill_core.errors import ConfigurationError, ConflictError
 from hostbill_core.testing.contract import sample_client
 
 
@@ -43,6 +44,45 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as caught:
         SqliteStore(path)
     assert caught.value.setting == "schema_version"
+
+
+def _version_1_file(path: Path) -> None:
+    """A file written by the code of schema version 1: its DDL, then a few aggregates."""
+    from hostbill_core.testing.contract import sample_invoice, sample_service
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite_adapter, "_MIGRATIONS", sqlite_adapter._MIGRATIONS[:1])
+        patch.setattr(sqlite_adapter, "SCHEMA_VERSION", 1)
+        store = SqliteStore(path)
+        with store.unit_of_work() as uow:
+            uow.clients.add(sample_client())
+            uow.services.save(uow.services.add(sample_service()))
+            uow.invoices.add(sample_invoice())
+            uow.invoice_numbers.next("INV")
+            uow.commit()
+        assert store.schema_version() == 1
+        store.close()
+
+
+def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
+    from hostbill_core.testing.contract import sample_invoice
+
+    path = tmp_path / "shop.sqlite"
+    _version_1_file(path)
+    store = SqliteStore(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    ddl = store._connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'aggregates'"
+    ).fetchone()[0]
+    assert "WITHOUT ROWID" not in ddl
+    with store.unit_of_work() as uow:
+        assert uow.clients.get("client-1").version == 1
+        assert [s.version for s in uow.services.list(due_by=date(2026, 2, 28))] == [2]
+        assert uow.services.client_ids(due_by=date(2026, 2, 28)) == ("client-1",)
+        assert uow.invoices.owner_of_key("service-1/2026-02-28/renewal") == "invoice-1"
+        assert uow.invoice_numbers.next("INV") == 2
+        with pytest.raises(ConflictError, match="exists"):
+            uow.invoices.add(sample_invoice())
 
 
 def test_duplicate_natural_key_leaves_the_transaction_usable() -> None:

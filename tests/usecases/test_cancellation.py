@@ -7,7 +7,7 @@ import pytest
 
 from hostbill_core.errors import InvalidTransitionError, NotFoundError, ValidationError
 from hostbill_core.invoicing.lifecycle import send_to_collections
-from hostbill_core.model import CancellationRequest, InvoiceStatus, ServiceStatus
+from hostbill_core.model import CancellationRequest, InvoiceStatus, Payment, ServiceStatus
 from hostbill_core.money import to_money
 from hostbill_core.simulation.explain import service_calendar
 from hostbill_core.testing import RecordingEventSink
@@ -23,6 +23,8 @@ from hostbill_core.usecases import (
 from hostbill_core.usecases.billing_client import bill_client
 from hostbill_core.usecases.billing_context import RunContext
 from hostbill_core.usecases.catalogue import Catalogue
+from hostbill_core.usecases.pay_invoice import pay_invoice
+from hostbill_core.usecases.payments import PayInvoices
 
 from .billing_shop import client, seed, service, snapshot
 
@@ -112,6 +114,77 @@ def test_a_request_in_the_lead_time_stops_reminders_and_its_day_cancels_the_invo
     (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
     assert done.cancelled_invoices == (invoices(uow)["INV-1"].id,)
     assert invoices(uow)["INV-1"].status is InvoiceStatus.CANCELLED
+
+
+def pay(uow, amount, day):
+    paid = Payment("p1", "c1", datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+                   to_money(amount, "USD"))  # fmt: skip
+    return pay_invoice(uow, PayInvoices(paid, day))
+
+
+def test_a_term_paid_after_an_end_of_term_request_does_not_start(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00 for [28 Feb, 31 Mar)
+    cancel_service(uow, "s1", on=date(2026, 2, 20), mode=END)  # effective 28 Feb
+    outcome = pay(uow, "10.00", date(2026, 2, 22))
+    # The payment is applied (INV-1 paid in full), but the request lets no term start on
+    # 28 Feb: s1 is not renewed, and the outcome says why.
+    paid = invoices(uow)["INV-1"]
+    assert paid.status is InvoiceStatus.PAID
+    assert (outcome.services, outcome.actions, outcome.events) == ((), (), ())
+    assert outcome.not_renewed == (
+        ("s1", "its cancellation takes effect on 2026-02-28: the term from 2026-02-28 paid "
+               "for does not start"),
+    )  # fmt: skip
+    with uow() as work:
+        assert work.services.get("s1").next_due_date == date(2026, 2, 28)
+    # On the day the service is cancelled and the paid invoice listed: refunding or
+    # crediting the 10.00 is for staff, as for any invoice with money on it.
+    (done,) = cancel_due_services(uow, date(2026, 2, 28)).outcomes
+    reason = "paid for the term from 2026-02-28, which does not start"
+    assert done.service.status is ServiceStatus.CANCELLED
+    assert done.kept_invoices == ((paid.id, reason),)
+    assert done.explanation == (
+        "service s1 cancelled on 2026-02-28 (active → cancelled); open invoices cancelled: "
+        f"none; invoice {paid.id} kept: {reason}"
+    )
+    assert invoices(uow)["INV-1"] == paid
+    later = run_billing(uow, date(2026, 4, 1), SETTINGS)
+    assert (later.invoices, later.actions, later.events) == ((), (), ())
+
+
+def test_a_term_paid_before_the_request_is_renewed_and_the_request_follows_it(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00 for [28 Feb, 31 Mar)
+    outcome = pay(uow, "10.00", date(2026, 2, 16))
+    assert [s.next_due_date for s in outcome.services] == [date(2026, 3, 31)]
+    assert outcome.not_renewed == ()
+    asked = cancel_service(uow, "s1", on=date(2026, 2, 20), mode=END)
+    # The term paid for runs to 31 March: that is the request's day, and nothing is kept.
+    assert asked.request.effective_on == date(2026, 3, 31)
+    (done,) = cancel_due_services(uow, date(2026, 3, 31)).outcomes
+    assert (done.cancelled_invoices, done.kept_invoices) == ((), ())
+
+
+def test_an_immediate_cancellation_lists_a_paid_term_that_has_not_started(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)  # INV-1: 10.00 for [28 Feb, 31 Mar)
+    pay(uow, "10.00", date(2026, 2, 16))  # renewed: next due 31 March
+    paid = invoices(uow)["INV-1"]
+    # Cancelled 20 Feb, before the paid term starts on 28 Feb: the invoice is listed.
+    early = cancel_service(uow, "s1", on=date(2026, 2, 20))
+    assert early.kept_invoices == (
+        (paid.id, "paid for the term from 2026-02-28, which does not start"),
+    )
+
+
+def test_an_immediate_cancellation_keeps_quiet_about_a_paid_term_that_started(uow):
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)
+    pay(uow, "10.00", date(2026, 2, 16))
+    # Cancelled 1 March, within the paid term [28 Feb, 31 Mar): nothing to list.
+    late = cancel_service(uow, "s1", on=date(2026, 3, 1))
+    assert (late.cancelled_invoices, late.kept_invoices) == ((), ())
 
 
 def test_a_run_with_a_waiting_request_is_idempotent_and_its_dry_run_exact(uow):

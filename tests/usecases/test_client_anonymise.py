@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import attrs
@@ -6,6 +7,7 @@ import pytest
 from hostbill_core.errors import PermissionDeniedError
 from hostbill_core.model import Address, ClientStatus, InvoiceStatus, ServiceStatus
 from hostbill_core.model.changes import ProfileChange
+from hostbill_core.usecases.cancellation import cancel_due_services
 from hostbill_core.usecases.client_anonymise import AnonymiseRequest, anonymise_client
 
 from .shop import AT, OWNER, STAFF, eur, seed, snapshot
@@ -45,6 +47,9 @@ def test_anonymising_clears_personal_data_and_keeps_billing_records(uow):
     # The other client is exactly as it was.
     assert next(c for c in after["clients"] if c.id == "c2") == before["clients"][1]
     assert "1 contact(s) removed" in result.explanation
+    assert "2 service(s) terminated, 1 waiting cancellation request(s) closed" in (
+        result.explanation
+    )
     # 4 records held free text: refund c1-r1 ("goodwill"), request c1-s1 ("moving"), credit
     # entry c1-e1 (its note; c1-e2 has none) and group c1-g1 (name and description).
     assert result.explanation.endswith("free text of 4 record(s) cleared")
@@ -64,13 +69,23 @@ def test_anonymising_clears_free_text_and_keeps_amounts_and_links(uow):
 
     assert [r.reason for r in mine("refunds", after)] == [""]
     assert [r.reason for r in mine("cancellation_requests", after)] == [""]
+    # The waiting request is closed on the day of the anonymisation (its service is
+    # terminated): nothing of the anonymised client waits for a later day.
+    assert [r.carried_out_on for r in mine("cancellation_requests", after)] == [date(2026, 3, 10)]
+    due = cancel_due_services(uow, date(2026, 3, 31))  # c2's own request alone
+    assert [(o.service.id, o.service.status) for o in due.outcomes] == [
+        ("c2-s1", ServiceStatus.CANCELLED)
+    ]
     assert [e.note for e in mine("credit", after)] == ["", ""]
     assert [(g.name, g.description) for g in mine("service_groups", after)] == [("c1-g1", "")]
     # Only the text changed (and the version of the records that held some).
     cleared = {"refunds": "reason", "cancellation_requests": "reason", "credit": "note"}
     for kind, field in cleared.items():
         for old, new in zip(mine(kind, before), mine(kind, after), strict=True):
-            assert attrs.evolve(new, **{field: getattr(old, field), "version": old.version}) == old
+            kept = {field: getattr(old, field), "version": old.version}
+            if kind == "cancellation_requests":
+                kept["carried_out_on"] = old.carried_out_on
+            assert attrs.evolve(new, **kept) == old
         assert theirs(kind, after) == theirs(kind, before)
     (group,) = mine("service_groups", after)
     assert group.service_ids == ("c1-s1",)

@@ -9,6 +9,7 @@ from hostbill_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from hostbill_core.model import QueuedItem, TaxAmount
 from hostbill_core.money import ExchangeRate, sum_money, to_money
 from hostbill_core.testing import RecordingEventSink
 from hostbill_core.usecases.client_merge import MergeRequest, merge_clients
@@ -115,8 +116,74 @@ def test_an_explicit_rate_converts_prices_and_carries_the_credit_over(uow):
     # Invoices are records: they keep the currency they were issued in.
     assert {i.currency for i in after["invoices"] if i.id.startswith("c3")} == {"USD"}
     assert result.explanation.endswith(
-        "credit of client c3: 14.50 USD × 0.9 = 13.05 EUR (ROUND_HALF_UP, rate of 2026-03-10)"
+        "; credit of client c3: 14.50 USD × 0.9 = 13.05 EUR (ROUND_HALF_UP, rate of 2026-03-10)"
+        "; queued items of client c3 converted: c3-k1 15.00 USD → 13.50 EUR (each amount "
+        "rounded once, ROUND_HALF_UP)"
     )
+
+
+def _queue(uow, *items):
+    with uow() as work:
+        for item in items:
+            work.queued_items.add(item)
+        work.commit()
+
+
+def test_an_explicit_rate_converts_the_queued_items_in_the_source_currency(uow):
+    seed(uow, ("c1", "EUR"), ("c3", "USD"))
+    vat = TaxAmount("VAT", Decimal("0.21"), to_money("2.05", "USD"))
+    _queue(
+        uow,
+        QueuedItem("c3-k2", "c3", "USD", date(2026, 4, 1), "Migration", to_money("9.99", "USD"),
+                   "c3-migration-1", taxes=(vat,), explanation="agreed by phone"),
+        QueuedItem("c3-k3", "c3", "EUR", date(2026, 4, 1), "Setup", to_money("5.00", "EUR"),
+                   "c3-setup-1"),
+    )  # fmt: skip
+    result = merge_clients(MergeRequest(STAFF, "c3", "c1", AT, USD_EUR), uow)
+    moved = {q.id: q for q in snapshot(uow)["queued_items"] if q.id.startswith("c3")}
+    assert {q.client_id for q in moved.values()} == {"c1"}
+    # 15.00 USD x 0.9 = 13.5 -> 13.50 EUR; 9.99 x 0.9 = 8.991 -> 8.99 EUR and its tax
+    # 2.05 x 0.9 = 1.845 -> 1.85 EUR (each rounded once, ROUND_HALF_UP); c3-k3 was in EUR
+    # already and moves as it is.
+    assert (moved["c3-k1"].currency, moved["c3-k1"].amount) == ("EUR", to_money("13.50", "EUR"))
+    assert moved["c3-k2"].amount == to_money("8.99", "EUR")
+    assert moved["c3-k2"].taxes == (TaxAmount("VAT", Decimal("0.21"), to_money("1.85", "EUR")),)
+    assert moved["c3-k2"].explanation == (
+        "agreed by phone; merge into client c1: 9.99 USD × 0.9 (2026-03-10) = 8.991 → 8.99 EUR "
+        "(ROUND_HALF_UP)"
+    )
+    assert moved["c3-k3"].amount == to_money("5.00", "EUR")
+    assert "queued items of client c3 converted: c3-k1 15.00 USD → 13.50 EUR, c3-k2 9.99 " in (
+        result.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "rate", "where"),
+    [
+        (("c3", "USD"), ("c1", "EUR"), USD_EUR, "is in neither USD nor EUR"),
+        # Same currency: only an item stored before queue_item refused another currency.
+        (("c3", "EUR"), ("c1", "EUR"), None, "is not in EUR"),
+    ],
+)
+def test_a_queued_item_in_neither_clients_currency_refuses_the_merge(
+    uow, source, target, rate, where
+):
+    seed(uow, target, source)
+    _queue(
+        uow,
+        QueuedItem("c3-k2", "c3", "GBP", date(2026, 4, 1), "Migration", to_money("9.99", "GBP"),
+                   "c3-migration-1"),
+    )  # fmt: skip
+    before = snapshot(uow)
+    with pytest.raises(ValidationError) as caught:
+        merge_clients(MergeRequest(STAFF, "c3", "c1", AT, rate), uow)
+    assert (caught.value.field, caught.value.value) == ("queued_items[1].currency", "GBP")
+    assert caught.value.reason == (
+        f"queued item c3-k2 {where}: remove it, or queue it again in a currency the client is "
+        "billed in"
+    )
+    assert snapshot(uow) == before
 
 
 def test_the_rate_must_be_the_one_needed(uow):

@@ -1,9 +1,12 @@
+from datetime import date
+
 import pytest
 
 from hostbill_core.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError
 from hostbill_core.model import ClientStatus, InvoiceStatus, OrderStatus, ServiceStatus
 from hostbill_core.permissions import StaffActor, StaffPrivilege
 from hostbill_core.testing import RecordingEventSink
+from hostbill_core.usecases.cancellation import DueCancellations, cancel_due_services
 from hostbill_core.usecases.client_status import (
     StatusRequest,
     archive_client,
@@ -36,19 +39,27 @@ def test_closing_ends_services_unpaid_invoices_and_open_orders(uow):
     # The pending order is cancelled; the completed one stays.
     assert orders == {"c1-o1": OrderStatus.CANCELLED, "c1-o2": OrderStatus.COMPLETED}
     assert result.explanation == (
-        "client c1 closed by staff:eve; 2 service(s) terminated, 1 unpaid invoice(s) and "
-        "1 open order(s) cancelled"
+        "client c1 closed by staff:eve; 2 service(s) terminated, 1 waiting cancellation "
+        "request(s) closed, 1 unpaid invoice(s) and 1 open order(s) cancelled"
     )
     assert events.names() == ["client.closed"]
+    # c1-s1's end-of-term request (asked 10 March for 31 March) is closed on the day of the
+    # close: its service is terminated already, so its day has nothing left to carry out.
+    (request,) = snapshot(uow)["cancellation_requests"]
+    assert (request.carried_out_on, request.version) == (date(2026, 3, 10), 2)
+    assert cancel_due_services(uow, date(2026, 3, 31)) == DueCancellations()
 
 
 def test_closing_may_change_only_the_status(uow):
     seed(uow, ("c1", "EUR"))
     before = statuses(uow)
+    requests = snapshot(uow)["cancellation_requests"]
     close_client(StatusRequest(STAFF, "c1", AT, terminate=False), uow)
     client, *rest = statuses(uow)
     assert client is ClientStatus.CLOSED
     assert rest == list(before[1:])
+    # The services run on, so the request waits for its day.
+    assert snapshot(uow)["cancellation_requests"] == requests
 
 
 def test_archive_then_soft_delete_keep_every_record(uow):

@@ -7,6 +7,7 @@ import pytest
 
 from hostbill_core.errors import ConflictError, NotFoundError, ValidationError
 from hostbill_core.invoicing.items import BillableItem
+from hostbill_core.invoicing.queue import queue_entry
 from hostbill_core.model import InvoiceLine, LineKind, ServiceStatus
 from hostbill_core.money import to_money
 from hostbill_core.ports import UnitOfWorkFactory
@@ -80,7 +81,9 @@ def test_an_item_due_after_the_invoice_or_in_another_currency_waits(
     shop: UnitOfWorkFactory,
 ) -> None:
     queue_item(shop, QueueItem(manual("later", due=date(2026, 3, 10)), AT))
-    queue_item(shop, QueueItem(manual("euro", currency="EUR"), AT))
+    with shop() as uow:  # stored before queue_item refused another currency: it never joins
+        uow.queued_items.add(queue_entry(manual("euro", currency="EUR"), AT))
+        uow.commit()
     first = run_billing(shop, date(2026, 2, 14), SETTINGS)
     assert str(first.invoices[0].total.amount) == "10.00"
     assert queued(shop) == ["manual/euro", "manual/later"]
@@ -129,6 +132,19 @@ def test_queuing_for_an_unknown_client_or_anothers_service_is_refused(
         queue_item(shop, QueueItem(attrs.evolve(manual("x"), client_id="c7"), AT))
     with pytest.raises(ValidationError, match="a service of c2"):
         queue_item(shop, QueueItem(manual("x", service_id="s9"), AT))
+    assert queued(shop) == []
+
+
+def test_an_item_in_another_currency_than_the_clients_is_refused(
+    shop: UnitOfWorkFactory,
+) -> None:
+    # c1 is billed in USD: a EUR item could join none of its invoices.
+    with pytest.raises(ValidationError) as caught:
+        queue_item(shop, QueueItem(manual("euro", currency="EUR"), AT))
+    assert (caught.value.field, caught.value.value) == ("item.currency", "EUR")
+    assert caught.value.reason == (
+        "client c1 is billed in USD: queue the item in USD, or change the client's currency first"
+    )
     assert queued(shop) == []
 
 

@@ -51,7 +51,8 @@ class QueuedItem:
     Attributes:
         id: the queued item's id.
         client_id: the client to bill.
-        currency: ISO 4217 code of ``amount`` and every tax.
+        currency: ISO 4217 code of ``amount`` and every tax; the client's currency
+            (``usecases.queue.queue_item`` refuses another: it could join no invoice).
         due_date: the earliest invoice due date it may go on: it joins the first invoice of
             the client in its currency due on or after this date.
         description: the line text the client reads.

@@ -144,17 +144,20 @@ def convert_invoice(invoice: Invoice, mover: Mover) -> tuple[Invoice, list[Amoun
     return converted, changes
 
 
-def convert_queued_item(item: QueuedItem, mover: Mover) -> tuple[QueuedItem, list[AmountChange]]:
+def convert_queued_item(
+    item: QueuedItem, mover: Mover, why: str = "currency change"
+) -> tuple[QueuedItem, list[AmountChange]]:
     """``item`` (queued, not yet invoiced) in the new currency, and the change of each amount.
 
     Moved as an open invoice's line is: the net amount and each tax on their own (converted
     at the one rate and each rounded once with the mover's policy, or given the new code).
+    The item's explanation gains ``why`` and the net amount's arithmetic.
     """
     subject = f"queued item {item.id}"
     net = mover.move("amount", subject, item.amount)
     changes = [net]
     taxes = _taxes("taxes", subject, item.taxes, mover, changes)
-    note = f"currency change: {net.explanation}"
+    note = f"{why}: {net.explanation}"
     explanation = f"{item.explanation}; {note}" if item.explanation else note
     moved = attrs.evolve(
         item, currency=mover.new, amount=net.after, taxes=taxes, explanation=explanation

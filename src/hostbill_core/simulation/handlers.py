@@ -32,7 +32,6 @@ from hostbill_core.pricing import ChangeSettings, ChangeTiming
 from hostbill_core.simulation import scenario as sc
 from hostbill_core.simulation.result import ClientError, TimelineEntry
 from hostbill_core.simulation.shop import Shop, instant
-from hostbill_core.testing.fakes import FixedClock
 from hostbill_core.usecases import orders as order_cases
 from hostbill_core.usecases.add_credit import AddCredit, add_credit
 from hostbill_core.usecases.cancellation import (
@@ -186,7 +185,7 @@ def _currency(shop: Shop, day: date, event: sc.ChangeCurrency) -> None:
     command = ChangeClientCurrency(
         event.client, event.currency, event.mode, rate, max((day - rate.as_of).days, 1)
     )
-    plan = change_client_currency(shop.new_uow, command, shop.rates, FixedClock(instant(day, 9)))
+    plan = change_client_currency(shop.new_uow, command, shop.rates, shop.clock)
     change = f"{client.currency} → {event.currency} ({event.mode.value}) at {rate.rate}"
     detail = f"{change}: {plan.explanation}"
     shop.note(TimelineEntry(day, "client.currency_changed", event.client, event.id, None, detail))

@@ -108,6 +108,7 @@ def simulate(
 
 
 def _run_day(shop: Shop, day: date) -> None:
+    shop.begin(day)
     cancel_due(shop, day)
     for event in shop.scenario.events:
         if event.on == day:

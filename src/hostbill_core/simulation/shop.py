@@ -1,8 +1,10 @@
 """The simulated shop: its ports, its payment queue, its timeline, and the payments it makes.
 
-A :class:`Shop` holds what the simulation needs between days: the store, the scenario's
-exchange rates and fraud ports, the queue of payments the payer profiles drew, and the
-timeline and errors of the run (end-of-period cancellations wait in the store, as requests).
+A :class:`Shop` holds what the simulation needs between days: the store, its ports (the
+scenario's exchange rates in a :class:`~hostbill_core.adapters.rates.RateTable`, a
+:class:`~hostbill_core.adapters.clock.SimulatedClock` set to the day being run, the fraud
+ports), the queue of payments the payer profiles drew, and the timeline and errors of the
+run (end-of-period cancellations wait in the store, as requests).
 Every step it takes is safe to repeat on the same day: it checks what is stored first (a
 payment under ``pay-<invoice>``, an open invoice) and does nothing when it was done.
 """
@@ -16,6 +18,8 @@ from functools import partial
 
 import attrs
 
+from hostbill_core.adapters.clock import SimulatedClock
+from hostbill_core.adapters.rates import RateTable
 from hostbill_core.errors import HostbillError
 from hostbill_core.fraud import FraudPorts
 from hostbill_core.fraud.fakes import InMemoryGeoIP, InMemoryOrderHistory
@@ -31,15 +35,18 @@ from hostbill_core.ports import UnitOfWorkFactory
 from hostbill_core.simulation.payers import payment_day
 from hostbill_core.simulation.result import ClientError, TimelineEntry
 from hostbill_core.simulation.scenario import PayerProfile, Scenario
-from hostbill_core.testing.fakes import StaticRates
 from hostbill_core.usecases import BillingEvent, IssuedInvoice
 from hostbill_core.usecases.pay_invoice import PaymentOutcome, pay_invoice
 from hostbill_core.usecases.payments import PayInvoices
 
-__all__ = ["OPEN", "Shop", "instant"]
+__all__ = ["CLOCK_HOUR", "OPEN", "Shop", "instant"]
 
 #: Invoice states a payment may still settle.
 OPEN = (InvoiceStatus.UNPAID, InvoiceStatus.COLLECTIONS)
+
+#: The hour (UTC) the shop's clock reads on each simulated day: a use case that asks the
+#: clock sees the day at 09:00, the hour the handlers date currency changes and credits.
+CLOCK_HOUR = 9
 
 
 def instant(day: date, hour: int = 12) -> datetime:
@@ -65,16 +72,27 @@ class Shop:
     timeline: list[TimelineEntry] = attrs.Factory(list)
     errors: list[ClientError] = attrs.Factory(list)
     _payments: list[tuple[date, str, str]] = attrs.Factory(list)  # (day, invoice id, client)
-    _rates: StaticRates = attrs.field(init=False)
+    _rates: RateTable = attrs.field(init=False)
+    _clock: SimulatedClock = attrs.field(init=False)
     _history: InMemoryOrderHistory = attrs.field(init=False, factory=InMemoryOrderHistory)
 
     def __attrs_post_init__(self) -> None:
-        self._rates = StaticRates(self.scenario.rates)
+        self._rates = RateTable(self.scenario.rates)
+        self._clock = SimulatedClock(instant(self.scenario.start, CLOCK_HOUR))
 
     @property
-    def rates(self) -> StaticRates:
+    def rates(self) -> RateTable:
         """The scenario's exchange rates as a rates port."""
         return self._rates
+
+    @property
+    def clock(self) -> SimulatedClock:
+        """The clock port the use cases read: the day being simulated, at :data:`CLOCK_HOUR`."""
+        return self._clock
+
+    def begin(self, day: date) -> None:
+        """Set the clock to ``day`` at :data:`CLOCK_HOUR`, before anything of the day is done."""
+        self._clock.set_to(instant(day, CLOCK_HOUR))
 
     @property
     def fraud(self) -> FraudPorts:

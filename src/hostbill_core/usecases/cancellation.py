@@ -18,13 +18,17 @@ Open invoices of a cancelled service
     in :attr:`CancellationOutcome.kept_invoices`, when it also bills other services (an
     issued invoice is a document of its own: its lines are not edited; staff credit the
     service's lines if they wish), when money is on it (refund or credit it first), or when it
-    was handed to collections.
+    was handed to collections. A paid invoice renewing a term of the service that would start
+    on or after the day of the cancellation is listed there too (the term does not start:
+    refunding or crediting it is for staff); a paid term already started is not.
 
 Between an end-of-term request and its day the billing run does not bill the term that
 starts on the request's day (``usecases.billing_client``: no invoice, reminder or expiry step
 for it). A request made once that term was invoiced (within the lead time) leaves the
 invoice to its day: it is cancelled then, unless credit or a payment was put on it
-meanwhile; then it is kept and listed.
+meanwhile; then it is kept and listed. Paid in full meanwhile, it does not renew the service
+past the request's day (``usecases.pay_invoice``): the service is cancelled on the day and
+the paid invoice listed.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from hostbill_core.model import (
     Invoice,
     InvoiceId,
     InvoiceStatus,
+    LineKind,
     Service,
     ServiceId,
     ServiceStatus,
@@ -73,7 +78,8 @@ class CancellationOutcome:
         service: the service as stored (cancelled, or still running until its request's day).
         request: the end-of-term request as stored (waiting, or carried out), or None.
         cancelled_invoices: the open invoices cancelled with the service.
-        kept_invoices: open invoices billing the service that were left, and why.
+        kept_invoices: invoices billing the service that were left, and why: open ones,
+            and paid ones for a term that would start on or after the cancellation's day.
         events: ``service.cancellation_requested`` or ``service.cancelled``.
         explanation: what was done, in words.
     """
@@ -111,15 +117,36 @@ def _why_kept(invoice: Invoice, service_id: ServiceId) -> str | None:
     return None
 
 
+def _unstarted_term(invoice: Invoice, service_id: ServiceId, on: date) -> str | None:
+    # The start of the earliest term of the service the invoice renews from ``on`` on.
+    starts = sorted(
+        line.period.start
+        for line in invoice.lines
+        if line.kind is LineKind.RENEWAL
+        and line.service_id == service_id
+        and line.period is not None
+        and line.period.start >= on
+    )
+    return starts[0].isoformat() if starts else None
+
+
 def _settle_invoices(
-    uow: UnitOfWork, service: Service
+    uow: UnitOfWork, service: Service, on: date
 ) -> tuple[list[InvoiceId], list[tuple[InvoiceId, str]], list[str]]:
-    # The open invoices billing the service: cancelled, or kept with the reason; and what
+    # The open invoices billing the service: cancelled, or kept with the reason; the paid
+    # ones for a term that would start on or after ``on``: kept with the reason; and what
     # to call the cancelled ones in words (their numbers).
     cancelled: list[InvoiceId] = []
     kept: list[tuple[InvoiceId, str]] = []
     numbers: list[str] = []
     for invoice in uow.invoices.list(client_id=service.client_id):
+        if invoice.status is InvoiceStatus.PAID:
+            unstarted = _unstarted_term(invoice, service.id, on)
+            if unstarted is not None:
+                kept.append(
+                    (invoice.id, f"paid for the term from {unstarted}, which does not start")
+                )
+            continue
         if invoice.status not in (InvoiceStatus.UNPAID, InvoiceStatus.COLLECTIONS):
             continue
         if not any(line.service_id == service.id for line in invoice.lines):
@@ -138,7 +165,7 @@ def _cancel_now(
     uow: UnitOfWork, service: Service, on: date, request: CancellationRequest | None
 ) -> CancellationOutcome:
     stored = uow.services.save(cancel(service))
-    cancelled, kept, numbers = _settle_invoices(uow, service)
+    cancelled, kept, numbers = _settle_invoices(uow, service, on)
     if request is not None:
         request = uow.cancellation_requests.save(attrs.evolve(request, carried_out_on=on))
     told = [

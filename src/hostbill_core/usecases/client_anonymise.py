@@ -6,8 +6,9 @@ What changes, in one unit of work:
   extra invoice addresses cleared; the country (a tax matter), VAT number and settings kept;
   the change log replaced by one entry recording the anonymisation;
 - contacts: removed;
-- services terminated, unpaid invoices and open orders cancelled (as a full close), and the
-  client closed unless it is already closed, archived or deleted;
+- services terminated, their waiting end-of-term cancellation requests closed on the day,
+  unpaid invoices and open orders cancelled (as a full close), and the client closed unless
+  it is already closed, archived or deleted: nothing of the client waits for a later day;
 - invoices: kept, with the client's name and email on them anonymised;
 - orders: kept, with the IP address they were placed from replaced by ``0.0.0.0``;
 - free text written about the client is cleared: the reasons of refunds and cancellation
@@ -118,7 +119,7 @@ def anonymise_client(
     authorise(request.actor, Action.CLIENT_ANONYMISE, request.client_id, request.at)
     with uow() as work:
         records = load_records(work, request.client_id)
-        ended = end_everything(work, records)
+        ended = end_everything(work, records, request.at.date())
         client = work.clients.save(
             _anonymous_profile(records.client, request.actor.ref, request.at)
         )

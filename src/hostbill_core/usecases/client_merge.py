@@ -22,9 +22,15 @@ Currencies
     the invoicing engine changes a ledger's currency (``invoicing.credit.change_currency``):
     one entry closes it in the source currency, one opens it, converted, in the target's; a
     zero balance moves nothing. The moved entries keep their history, and those in the source
-    currency then sum to zero. Invoices, payments, orders and quotes are records of what
-    happened and keep the currency they were made in; so do refunds and queued items (a queued
-item joins only an invoice in its own currency).
+    currency then sum to zero. Queued items are charges not yet invoiced, so they move as a
+    currency change moves them (``pricing.convert_queued_item``): one in the source currency
+    is converted, its net amount and each tax on their own, each rounded once to the target
+    currency's minor unit, ROUND_HALF_UP, and joins the target's next invoice; one in the
+    target's currency moves as it is; one in any other currency refuses the merge, between
+    clients in the same currency too (it could join no invoice of the target). Since
+    :func:`~hostbill_core.usecases.queue.queue_item` refuses an item in another currency than
+    the client's, only an item stored before that rule can do so. Invoices, payments, orders,
+    quotes and refunds are records of what happened and keep the currency they were made in.
 """
 
 from __future__ import annotations
@@ -37,10 +43,19 @@ import attrs
 
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
 from hostbill_core.invoicing.credit import CreditLedger, CurrencyChangeRequest, change_currency
-from hostbill_core.model import BillingState, Client, ClientId, CreditEntryId, Service
-from hostbill_core.money import ExchangeRate, convert
+from hostbill_core.model import (
+    BillingState,
+    Client,
+    ClientId,
+    CreditEntryId,
+    QueuedItem,
+    QueuedItemId,
+    Service,
+)
+from hostbill_core.money import ExchangeRate, RoundingPolicy, convert
 from hostbill_core.permissions import Action, Actor
 from hostbill_core.ports import EventSink, UnitOfWork, UnitOfWorkFactory
+from hostbill_core.pricing.currency_items import CurrencyChangeMode, Mover, convert_queued_item
 from hostbill_core.usecases.client_records import (
     ClientRecords,
     authorise,
@@ -98,6 +113,52 @@ def _moved_service(service: Service, target: ClientId, rate: ExchangeRate | None
     return attrs.evolve(service, client_id=target, price_override=price)
 
 
+def _queued(
+    request: MergeRequest, records: ClientRecords, target: Client
+) -> tuple[dict[QueuedItemId, QueuedItem], list[str]]:
+    """The source's queued items as they move, and the conversions in words.
+
+    Raises:
+        ValidationError: an item in neither the source's nor the target's currency.
+    """
+    rate, why = request.rate, f"merge into client {request.target_id}"
+    moved: dict[QueuedItemId, QueuedItem] = {}
+    told: list[str] = []
+    for i, queued in enumerate(records.queued_items):
+        _check_queued_currency(i, queued, records.client, target)
+        item = attrs.evolve(queued, client_id=request.target_id)
+        if rate is not None and item.currency == rate.base:
+            mover = Mover(
+                rate.base, rate.quote, CurrencyChangeMode.RECALCULATE, rate, RoundingPolicy()
+            )
+            item, _ = convert_queued_item(item, mover, why)
+            told.append(
+                f"{item.id} {queued.amount.amount} {rate.base} → {item.amount.amount} {rate.quote}"
+            )
+        moved[item.id] = item
+    return moved, told
+
+
+def _check_queued_currency(i: int, item: QueuedItem, source: Client, target: Client) -> None:
+    """Refuse a queued item in neither client's currency: it could join no target invoice.
+
+    Such an item was stored before ``queue_item`` refused one in another currency than the
+    client's.
+    """
+    if item.currency in (source.currency, target.currency):
+        return
+    if source.currency == target.currency:
+        where = f"is not in {target.currency}"
+    else:
+        where = f"is in neither {source.currency} nor {target.currency}"
+    raise ValidationError(
+        f"queued_items[{i}].currency",
+        item.currency,
+        f"queued item {item.id} {where}: remove it, or queue it again in a currency the "
+        "client is billed in",
+    )
+
+
 def _carry_credit(
     work: UnitOfWork, request: MergeRequest, records: ClientRecords, rate: ExchangeRate
 ) -> str:
@@ -142,7 +203,12 @@ def _fold_state(work: UnitOfWork, source: BillingState, target_id: ClientId) -> 
     work.billing_states.remove(source.id)
 
 
-def _move_all(work: UnitOfWork, request: MergeRequest, records: ClientRecords) -> dict[str, int]:
+def _move_all(
+    work: UnitOfWork,
+    request: MergeRequest,
+    records: ClientRecords,
+    queued: Mapping[QueuedItemId, QueuedItem],
+) -> dict[str, int]:
     target, rate = request.target_id, request.rate
     moved: dict[str, int] = {}
     for name, items in records.owned():
@@ -152,6 +218,8 @@ def _move_all(work: UnitOfWork, request: MergeRequest, records: ClientRecords) -
                 _fold_state(work, item, target)
             elif name == "services":
                 repository.save(_moved_service(item, target, rate))
+            elif name == "queued_items":
+                repository.save(queued[item.id])
             else:
                 repository.save(attrs.evolve(item, client_id=target))
         moved[name] = len(items)
@@ -165,7 +233,9 @@ def merge_clients(
 
     Raises:
         PermissionDeniedError: the actor is not staff with ``clients.lifecycle``.
-        ValidationError: source and target are the same, or the rate is not the one needed.
+        ValidationError: source and target are the same, the rate is not the one needed, or
+            a queued item of the source is in neither client's currency (field
+            ``queued_items[i].currency``).
         CurrencyMismatchError: the currencies differ and no rate was given.
         NotFoundError: either client does not exist.
     """
@@ -177,11 +247,18 @@ def merge_clients(
         records = load_records(work, request.source_id)
         target = work.clients.get(request.target_id)
         _check_currencies(request, records.client, target)
-        moved = _move_all(work, request, records)
+        queued, converted = _queued(request, records, target)
+        moved = _move_all(work, request, records, queued)
         told = [f"client {request.source_id} merged into {target.id} by {request.actor.ref}"]
         told.append(records.counts() + " moved")
         if request.rate is not None:
             told.append(_carry_credit(work, request, records, request.rate))
+        if converted:
+            rounding = f"each amount rounded once, {RoundingPolicy().mode}"
+            told.append(
+                f"queued items of client {request.source_id} converted: "
+                f"{', '.join(converted)} ({rounding})"
+            )
         work.clients.remove(request.source_id)
         work.commit()
     explanation = "; ".join(told)

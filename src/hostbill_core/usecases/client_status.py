@@ -5,15 +5,17 @@ The client's status moves along::
     active ↔ inactive ──→ closed ──→ archived ──→ deleted
         └────────────────────────────┴─────────────↗ (deleted from any but deleted)
 
-Closing either ends everything the client has running — services terminated, unpaid invoices
-and open orders cancelled — or only changes the status, as the request says. Archiving and
+Closing either ends everything the client has running — services terminated, waiting
+end-of-term cancellation requests closed, unpaid invoices and open orders cancelled — or only
+changes the status, as the request says (then the services run on, and their requests wait
+for their day). Archiving and
 soft-deleting change the status and keep every record; a soft delete also disables the
 client's contacts so no one logs in.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
@@ -62,8 +64,9 @@ class StatusRequest:
     """Change a client's status.
 
     Attributes:
-        terminate: for :func:`close_client`, also terminate services and cancel unpaid
-            invoices and open orders; False changes only the status.
+        terminate: for :func:`close_client`, also terminate services, close their waiting
+            cancellation requests and cancel unpaid invoices and open orders; False changes
+            only the status.
     """
 
     actor: Actor
@@ -87,20 +90,30 @@ def _move(client: Client, target: ClientStatus) -> Client:
     return attrs.evolve(client, status=target)
 
 
-def end_everything(uow: UnitOfWork, records: ClientRecords) -> str:
-    """Terminate running services, cancel unpaid invoices and open orders; say how many."""
+def end_everything(uow: UnitOfWork, records: ClientRecords, on: date) -> str:
+    """End all the client has running on day ``on``; say how many of each.
+
+    Running services are terminated; waiting end-of-term cancellation requests are closed
+    (carried out on ``on``: their services are ended already, as ``cancel_due_services``
+    closes the request of a service that ended before its day); unpaid invoices and open
+    orders are cancelled.
+    """
     services = [s for s in records.services if s.status in _RUNNING]
+    requests = [r for r in records.cancellation_requests if r.pending]
     invoices = [i for i in records.invoices if i.status in _UNPAID]
     orders = [o for o in records.orders if o.status in _OPEN]
     for service in services:
         uow.services.save(attrs.evolve(service, status=ServiceStatus.TERMINATED))
+    for request in requests:
+        uow.cancellation_requests.save(attrs.evolve(request, carried_out_on=on))
     for invoice in invoices:
         uow.invoices.save(attrs.evolve(invoice, status=InvoiceStatus.CANCELLED))
     for order in orders:
         uow.orders.save(attrs.evolve(order, status=OrderStatus.CANCELLED))
     return (
-        f"{len(services)} service(s) terminated, {len(invoices)} unpaid invoice(s) and "
-        f"{len(orders)} open order(s) cancelled"
+        f"{len(services)} service(s) terminated, {len(requests)} waiting cancellation "
+        f"request(s) closed, {len(invoices)} unpaid invoice(s) and {len(orders)} open order(s) "
+        "cancelled"
     )
 
 
@@ -117,7 +130,7 @@ def _change(
         client = work.clients.save(_move(records.client, target))
         done = [f"client {client.id} {target.value} by {request.actor.ref}"]
         if target is _C.CLOSED and request.terminate:
-            done.append(end_everything(work, records))
+            done.append(end_everything(work, records, request.at.date()))
         if target is _C.DELETED:
             for contact in records.contacts:
                 work.contacts.save(attrs.evolve(contact, active=False))

@@ -13,6 +13,13 @@ A pending service on a one-time or free plan whose one charge the payment paid i
 A payment cannot extend a service twice, nor can a payment and the billing run: both renew
 only through paid renewal lines whose key names the due date renewed (see
 :mod:`~hostbill_core.usecases.renewals`).
+
+A payment never extends a service past the day a waiting end-of-term cancellation request
+ends it: the invoice of the term that would start then is paid (the payment is kept), the
+service is not renewed, and :attr:`PaymentOutcome.not_renewed` says so; on the request's day
+the service is cancelled and the paid invoice listed in
+:attr:`~hostbill_core.usecases.cancellation.CancellationOutcome.kept_invoices`, for staff to
+refund or credit (``usecases.cancellation``).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from hostbill_core.usecases.billing_report import ActionKind, ActionTaken, Billi
 from hostbill_core.usecases.lockout import has_overdue, unlocked
 from hostbill_core.usecases.one_time import activate_paid
 from hostbill_core.usecases.payments import PayInvoices, apply_in
-from hostbill_core.usecases.renewals import renew_paid, renewal_records
+from hostbill_core.usecases.renewals import Renewed, renew_paid, renewal_records
 
 __all__ = ["PaymentOutcome", "pay_invoice"]
 
@@ -43,12 +50,15 @@ class PaymentOutcome:
         actions: renewals and the unlock, in order.
         events: ``service.renewed``, ``service.unsuspended``, ``service.activated`` (a
             one-time or free service), ``client.unlocked``.
+        not_renewed: services whose term the payment paid but a waiting end-of-term
+            cancellation request does not let start, each with the reason.
     """
 
     application: PaymentApplication
     services: tuple[Service, ...]
     actions: tuple[ActionTaken, ...]
     events: tuple[BillingEvent, ...]
+    not_renewed: tuple[tuple[ServiceId, str], ...] = ()
 
 
 _STARTING = (LineKind.RENEWAL, LineKind.ONE_TIME)
@@ -66,12 +76,61 @@ def _renewed_services(invoices: tuple[Invoice, ...]) -> list[ServiceId]:
     )
 
 
+def _renew(uow: UnitOfWork, service: Service, on: date) -> tuple[Renewed, str | None]:
+    """The service renewed up to the day a waiting end-of-term request ends it; why held."""
+    request = uow.cancellation_requests.find(service.id)
+    until = request.effective_on if request is not None and request.pending else None
+    renewed = renew_paid(uow, service, on, until)
+    if renewed.held is None or until is None:
+        return renewed, None
+    return renewed, (
+        f"its cancellation takes effect on {until.isoformat()}: the term from "
+        f"{renewed.held.isoformat()} paid for does not start"
+    )
+
+
 def _unlock(uow: UnitOfWork, client_id: ClientId, on: date) -> BillingEvent | None:
     state = uow.billing_states.find(client_id)
     if state is None or not state.locked_out or has_overdue(uow, client_id, on):
         return None
     uow.billing_states.save(attrs.evolve(state, locked_out=False))
     return unlocked(client_id, on)
+
+
+@attrs.define
+class _Started:
+    """What a payment started: services renewed or activated, actions, events, held terms."""
+
+    services: list[Service] = attrs.Factory(list)
+    actions: list[ActionTaken] = attrs.Factory(list)
+    events: list[BillingEvent] = attrs.Factory(list)
+    held: list[tuple[ServiceId, str]] = attrs.Factory(list)
+
+
+def _start_paid(
+    uow: UnitOfWork, invoices: tuple[Invoice, ...], on: date, client_id: ClientId
+) -> _Started:
+    """Renew (or activate) every service whose starting line is on a paid invoice."""
+    started = _Started()
+    for service_id in _renewed_services(invoices):
+        service = uow.services.find(service_id)
+        if service is None:  # an order still held: its services come on acceptance
+            continue
+        renewed, why_held = _renew(uow, service, on)
+        if renewed.changed:
+            started.services.append(uow.services.save(renewed.service))
+            done, said = renewal_records(client_id, renewed, on)
+            started.actions.extend(done)
+            started.events.extend(said)
+        if why_held is not None:
+            started.held.append((service_id, why_held))
+        if renewed.changed or why_held is not None:
+            continue
+        activated, event = activate_paid(uow, service, on)
+        if event is not None:
+            started.services.append(uow.services.save(activated))
+            started.events.append(event)
+    return started
 
 
 def pay_invoice(
@@ -86,34 +145,23 @@ def pay_invoice(
             :func:`~hostbill_core.invoicing.payments.apply_payment`).
     """
     client_id = request.payment.client_id
-    actions: list[ActionTaken] = []
-    raised: list[BillingEvent] = []
-    services: list[Service] = []
     with new_uow() as uow:
         application = apply_in(uow, request)
-        for service_id in _renewed_services(application.invoices):
-            service = uow.services.find(service_id)
-            if service is None:  # an order still held: its services come on acceptance
-                continue
-            renewed = renew_paid(uow, service, request.on)
-            if renewed.changed:
-                services.append(uow.services.save(renewed.service))
-                done, said = renewal_records(client_id, renewed, request.on)
-                actions.extend(done)
-                raised.extend(said)
-                continue
-            activated, event = activate_paid(uow, service, request.on)
-            if event is not None:
-                services.append(uow.services.save(activated))
-                raised.append(event)
+        started = _start_paid(uow, application.invoices, request.on, client_id)
         unlocked = _unlock(uow, client_id, request.on)
         if unlocked is not None:
-            actions.append(
+            started.actions.append(
                 ActionTaken(ActionKind.UNLOCK, client_id, unlocked.key, unlocked.explanation)
             )
-            raised.append(unlocked)
+            started.events.append(unlocked)
         uow.commit()
     if events is not None:
-        for event in raised:
+        for event in started.events:
             events.emit(event)
-    return PaymentOutcome(application, tuple(services), tuple(actions), tuple(raised))
+    return PaymentOutcome(
+        application,
+        tuple(started.services),
+        tuple(started.actions),
+        tuple(started.events),
+        tuple(started.held),
+    )

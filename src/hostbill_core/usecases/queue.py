@@ -1,8 +1,9 @@
 """Queuing one-off items for a client's next invoice, removing them, and the billing run's pick-up.
 
 :func:`queue_item` stores an item in the client's queue (each in one unit of work): an item
-whose natural key is already invoiced is refused, the same item queued again is a no-op, and a
-different item under a queued key is refused. :func:`remove_queued_item` takes an item out
+in another currency than the client's is refused, so is one whose natural key is already
+invoiced; the same item queued again is a no-op, and a different item under a queued key is
+refused. :func:`remove_queued_item` takes an item out
 before it is invoiced. The billing run calls :func:`with_queued` when it groups a client's
 renewal invoices: the queued items due by then join them and leave the queue in the same unit
 of work, so a run that fails or a dry run leaves them queued.
@@ -77,12 +78,21 @@ def queue_item(new_uow: UnitOfWorkFactory, request: QueueItem) -> Queued:
 
     Raises:
         NotFoundError: no such client, or no such service.
-        ValidationError: a service of another client.
+        ValidationError: an item in another currency than the client's (it could join none
+            of the client's invoices: the billing run puts a queued item only on an invoice
+            in its currency), or a service of another client.
         ConflictError: the key is on an invoice already, or another item holds it in the queue.
     """
     item = request.item
     with new_uow() as uow:
         client = uow.clients.get(item.client_id)
+        if item.currency != client.currency:
+            raise ValidationError(
+                "item.currency",
+                item.currency,
+                f"client {client.id} is billed in {client.currency}: queue the item in "
+                f"{client.currency}, or change the client's currency first",
+            )
         if item.service_id is not None:
             owner = uow.services.get(item.service_id).client_id
             if owner != client.id:

@@ -5,6 +5,10 @@ A service is renewed when the invoice line billing its next due date, ``renewal/
 (:func:`~hostbill_core.renewal.renew_on_payment`, from the anchor) and the next line is
 looked for. Nothing else extends a service: not the billing run, not a payment by itself.
 
+A waiting end-of-term cancellation request stops it at the request's day: a term that would
+start on or after that day is not renewed even when its line is paid (the service ends
+first; the paid invoice is listed for staff on the day, see ``usecases.cancellation``).
+
 So a renewal cannot happen twice, by construction. A line's key names the due date it renews;
 once the service is past that date the line no longer matches, whoever asks — a payment, the
 billing run after credit paid an invoice, a gateway's duplicate callback. And the order in
@@ -37,11 +41,14 @@ class Renewed:
         original: the service before.
         service: the service, renewed or unchanged.
         results: one result per cycle renewed, in order (empty: nothing was paid for).
+        held: the due date of a paid term left unrenewed because it starts on or after
+            ``until`` (see :func:`renew_paid`), else None.
     """
 
     original: Service
     service: Service
     results: tuple[RenewalResult, ...]
+    held: date | None = None
 
     @property
     def changed(self) -> bool:
@@ -54,7 +61,7 @@ def _paid(uow: UnitOfWork, key: str) -> bool:
     return owner is not None and uow.invoices.get(owner).status is InvoiceStatus.PAID
 
 
-def renew_paid(uow: UnitOfWork, service: Service, on: date) -> Renewed:
+def renew_paid(uow: UnitOfWork, service: Service, on: date, until: date | None = None) -> Renewed:
     """Move ``service`` over every paid renewal line from its next due date on.
 
     Reads invoices through ``uow`` (its own writes included) and writes nothing: the caller
@@ -65,23 +72,29 @@ def renew_paid(uow: UnitOfWork, service: Service, on: date) -> Renewed:
         service: the service as loaded.
         on: the day of the payment (explains lateness; a suspended service paid up by this
             day is unsuspended).
+        until: no term starting on or after this day is renewed, paid or not: the day a
+            waiting end-of-term cancellation request ends the service (its
+            ``effective_on``). A paid term held back is named in :attr:`Renewed.held`.
 
     Raises:
         ValidationError: the service's next due date is off its anchored series.
     """
-    original = service
+    original, held = service, None
     results: list[RenewalResult] = []
     for _ in range(_MAX_CYCLES):
         if service.status not in RENEWABLE:
             break
         if not _paid(uow, renewal_key(service, service.next_due_date)):
             break
+        if until is not None and service.next_due_date >= until:
+            held = service.next_due_date
+            break
         result = renew_on_payment(
             RenewalPayment(service, due_date=service.next_due_date, paid_on=on)
         )
         results.append(result)
         service = result.service
-    return Renewed(original, service, tuple(results))
+    return Renewed(original, service, tuple(results), held)
 
 
 def renewal_records(
