@@ -13,6 +13,7 @@ from hostbill_core.money import (
     RoundingPolicy,
     allocate,
     convert,
+    exact_sum,
     from_minor,
     minor_units,
     split,
@@ -213,3 +214,16 @@ def test_sum_ignores_a_coarse_ambient_context() -> None:
         ctx.prec = 4
         total = sum_money([to_money("1234567.89", "USD"), to_money("0.01", "USD")], "USD")
     assert total.amount == Decimal("1234567.90")
+
+
+def test_exact_sum_ignores_a_coarse_ambient_context() -> None:
+    # 1234567.89 + 0.01 + (-0.90) = 1234567.00 needs 9 digits; the 4-digit context never rounds
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        total = exact_sum([Decimal("1234567.89"), Decimal("0.01"), Decimal("-0.90")])
+    assert total == Decimal("1234567.00")
+    assert str(total) == "1234567.00"  # the finest exponent of the amounts is kept
+
+
+def test_exact_sum_of_nothing_is_zero() -> None:
+    assert exact_sum([]) == Decimal(0)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, reduce
 
 import attrs
 from moneyed import Currency, CurrencyDoesNotExist, Money, get_currency
@@ -38,6 +38,7 @@ __all__ = [
     "allocate",
     "convert",
     "currency_code",
+    "exact_sum",
     "from_minor",
     "minor_units",
     "split",
@@ -67,6 +68,10 @@ _CODE = re.compile(r"[A-Z]{3}")
 # Precision of the local contexts: far beyond any amount a business bills, so that only the
 # explicit quantisation of a RoundingPolicy ever rounds.
 _PRECISION = 60
+# Sums are added in this context rather than in a ``localcontext`` copied for each sum: at
+# this precision an addition of amounts never rounds, whatever the caller's context says.
+_EXACT = decimal.Context(prec=_PRECISION)
+_NOTHING = Decimal(0)
 
 
 def currency_code(currency: str | Currency, field: str = "currency") -> str:
@@ -279,14 +284,24 @@ def sum_money(items: Iterable[Money], currency: str | Currency) -> Money:
         CurrencyMismatchError: an item is in another currency.
     """
     code = currency_code(currency)
-    total = Decimal(0)
-    with decimal.localcontext() as ctx:
-        ctx.prec = _PRECISION  # exact: the caller's context never rounds a sum
-        for item in items:
-            if item.currency.code != code:
-                raise CurrencyMismatchError(code, item.currency.code, "sum")
-            total += item.amount
+    total, add = _NOTHING, _EXACT.add
+    for item in items:
+        if item.currency.code != code:
+            raise CurrencyMismatchError(code, item.currency.code, "sum")
+        total = add(total, item.amount)
     return Money(total, code)
+
+
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """Add bare amounts exactly (never rounded, whatever the caller's context); 0 when empty.
+
+    For amounts already known to share a currency (an invoice's lines), where
+    :func:`sum_money`'s check of each item's currency is redundant.
+
+    >>> exact_sum([Decimal("0.10"), Decimal("0.20")])
+    Decimal('0.30')
+    """
+    return reduce(_EXACT.add, amounts, _NOTHING)
 
 
 def _ratio(value: object, index: int) -> Fraction:

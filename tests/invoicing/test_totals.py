@@ -34,6 +34,13 @@ def test_balance_due_subtracts_credit_and_partial_payments() -> None:
     assert totals.explanation.endswith("− credit 20.00 − paid 50.00 = due 49.00 USD")
 
 
+def test_due_amount_is_the_balance_due_as_a_bare_amount() -> None:
+    # 100.00 + 19.00 tax - 20.00 credit - 50.00 paid = 49.00
+    bill = invoice("i", "100.00", tax="19.00", credit="20.00", paid="50.00")
+    assert bill.due_amount == Decimal("49.00")
+    assert bill.balance_due == usd("49.00")
+
+
 def test_jpy_totals_are_whole_yen() -> None:
     totals = invoice_totals(invoice("i", "1980", currency="JPY", tax="198"))
     assert totals.total == to_money("2178", "JPY")

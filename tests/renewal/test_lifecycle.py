@@ -23,6 +23,7 @@ from hostbill_core.renewal import (
     lifecycle_calendar,
     renew_on_payment,
 )
+from hostbill_core.renewal.plan import Planner
 
 from .helpers import service
 
@@ -178,6 +179,20 @@ def test_done_keys_never_fire_twice() -> None:
     again = actions_due([s], date(2024, 3, 8), RenewalSequence(), done={e.key for e in first})
     assert len(first) == 2
     assert again == ()
+
+
+def test_a_planner_kept_across_calls_gives_the_same_events() -> None:
+    # One planner for the sequence and context serves many calls (the billing run's clients).
+    seq = RenewalSequence()
+    planner = Planner(seq, CONTINUE)
+    for due in (date(2024, 3, 1), date(2024, 3, 22), date(2024, 2, 10)):
+        s = service(due)
+        alone = actions_due([s], date(2024, 3, 8), seq, context=CONTINUE, since=date(2024, 1, 1))
+        kept = actions_due(
+            [s], date(2024, 3, 8), seq, context=CONTINUE, since=date(2024, 1, 1), planner=planner
+        )
+        assert kept == alone
+        assert kept  # each due date has events in the window
 
 
 def test_catch_up_after_missed_runs() -> None:

@@ -40,6 +40,7 @@ from hostbill_core.errors import ConfigurationError, InvalidTransitionError, Val
 from hostbill_core.model.checks import check_currency
 from hostbill_core.model.clients import Client
 from hostbill_core.model.invoices import ClientSnapshot, Invoice, InvoiceStatus, evolve_invoice
+from hostbill_core.money import exact_sum
 
 __all__ = [
     "TRANSITIONS",
@@ -171,7 +172,7 @@ def issue(
         changes["number"] = number = numbering.take(numbering.series)
         label = f"number {number}"
     text = f"issued on {on.isoformat()} as {label}, due {invoice.due_date.isoformat()}"
-    if (total - invoice.credit_applied - invoice.amount_paid).amount == 0:  # the balance due
+    if total.amount == exact_sum((invoice.credit_applied.amount, invoice.amount_paid.amount)):
         changes.update(_paid_changes(changes.get("number", invoice.number), on, numbering))
         text += ", nothing due: paid at once"
     return InvoiceChange(evolve_invoice(invoice, **changes), text)
@@ -207,23 +208,27 @@ def settle(invoice: Invoice, settlement: Settlement, numbering: Numbering) -> In
     check_currency("amount", amount, invoice.currency)
     if amount.amount <= 0:
         raise ValidationError("amount", amount, "settle an amount above zero")
-    if amount > invoice.balance_due:
-        raise ValidationError(
-            "amount", amount, f"more than the balance due {invoice.balance_due.amount}"
-        )
+    due = invoice.due_amount
+    if amount.amount > due:
+        raise ValidationError("amount", amount, f"more than the balance due {due}")
     if settlement.source is Source.PAYMENT:
-        updated = attrs.evolve(invoice, amount_paid=invoice.amount_paid + amount)
+        updated = attrs.evolve(invoice, amount_paid=_plus(invoice.amount_paid, amount))
     else:
-        updated = attrs.evolve(invoice, credit_applied=invoice.credit_applied + amount)
-    due = updated.balance_due
+        updated = attrs.evolve(invoice, credit_applied=_plus(invoice.credit_applied, amount))
+    due = updated.due_amount
     text = (
         f"{settlement.source.value} of {amount.amount} {invoice.currency} on "
-        f"{settlement.on.isoformat()}: balance due {due.amount} {invoice.currency}"
+        f"{settlement.on.isoformat()}: balance due {due} {invoice.currency}"
     )
-    if due.amount == 0:
+    if due == 0:
         updated = _paid(updated, settlement.on, numbering)
         text += ", invoice paid" + (f" as {updated.number}" if invoice.number is None else "")
     return InvoiceChange(updated, text)
+
+
+def _plus(held: Money, amount: Money) -> Money:
+    # Exact, and in one currency (checked): cheaper than Money's own addition.
+    return Money(exact_sum((held.amount, amount.amount)), held.currency)
 
 
 def _paid(invoice: Invoice, on: date, numbering: Numbering) -> Invoice:

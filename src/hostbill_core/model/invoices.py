@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -24,7 +25,7 @@ from hostbill_core.model.checks import (
 )
 from hostbill_core.model.clients import Address
 from hostbill_core.model.ids import ClientId, InvoiceId, ServiceGroupId, ServiceId
-from hostbill_core.money import sum_money, to_decimal, zero
+from hostbill_core.money import exact_sum, sum_money, to_decimal, zero
 
 __all__ = [
     "ClientSnapshot",
@@ -166,10 +167,12 @@ class Invoice:
 
     def __attrs_post_init__(self) -> None:
         keys: set[str] = set()
+        currency = self.currency
         for i, line in enumerate(self.lines):
-            check_currency(f"lines[{i}].amount", line.amount, self.currency)
+            if line.amount.currency.code != currency:  # the field is named only on a refusal
+                check_currency(f"lines[{i}].amount", line.amount, currency)
             for j, tax in enumerate(line.taxes):
-                check_currency(f"lines[{i}].taxes[{j}]", tax.amount, self.currency)
+                check_currency(f"lines[{i}].taxes[{j}]", tax.amount, currency)
             if line.key is not None:
                 if line.key in keys:
                     raise ValidationError(f"lines[{i}].key", line.key, "a line key appears once")
@@ -182,36 +185,47 @@ class Invoice:
             # the currency of an invoice with no refunds need not restate this field.
             object.__setattr__(self, "amount_refunded", zero(self.currency))
         check_currency("amount_refunded", self.amount_refunded, self.currency)
-        if self.amount_refunded > self.amount_paid:
+        if self.amount_refunded.amount > self.amount_paid.amount:  # one currency, checked
             raise ValidationError(
                 "amount_refunded", self.amount_refunded, f"more than paid ({self.amount_paid})"
             )
 
+    # The lines and amounts are checked to be in the invoice's currency when it is built, so
+    # the totals add bare amounts (exactly) without checking each currency again.
+
     @property
     def subtotal(self) -> Money:
         """The exact sum of the lines' net amounts."""
-        return sum_money((line.amount for line in self.lines), self.currency)
+        return Money(exact_sum(line.amount.amount for line in self.lines), self.currency)
 
     @property
     def tax_total(self) -> Money:
         """The exact sum of every tax of every line."""
-        return sum_money((t.amount for line in self.lines for t in line.taxes), self.currency)
+        taxes = (t.amount.amount for line in self.lines for t in line.taxes)
+        return Money(exact_sum(taxes), self.currency)
 
     @property
     def total(self) -> Money:
         """Subtotal plus taxes: the exact sum of every line's net amount and taxes."""
-        return sum_money(_line_amounts(self.lines), self.currency)
+        return Money(exact_sum(_line_amounts(self.lines)), self.currency)
 
     @property
     def balance_due(self) -> Money:
-        """Total less credit applied and payments received."""
-        return self.total - self.credit_applied - self.amount_paid
+        """Total less credit applied and payments received (exact)."""
+        return Money(self.due_amount, self.currency)
+
+    @property
+    def due_amount(self) -> Decimal:
+        """:attr:`balance_due` as a bare amount, without building a Money on the way."""
+        due = exact_sum(_line_amounts(self.lines))
+        return exact_sum((due, -self.credit_applied.amount, -self.amount_paid.amount))
 
 
-def _line_amounts(lines: tuple[InvoiceLine, ...]) -> Iterator[Money]:
+def _line_amounts(lines: tuple[InvoiceLine, ...]) -> Iterator[Decimal]:
     for line in lines:
-        yield line.amount
-        yield from (tax.amount for tax in line.taxes)
+        yield line.amount.amount
+        for tax in line.taxes:
+            yield tax.amount.amount
 
 
 # Fields no check across fields reads (``__attrs_post_init__`` reads the currency, the lines
@@ -231,7 +245,10 @@ _LIGHT = frozenset(
     }
 )
 _FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Invoice))
-_SLOTS = tuple(Invoice.__dict__[field.name] for field in _FIELDS)  # slot descriptors
+_NAMES = tuple(field.name for field in _FIELDS)
+_INDEX = {name: i for i, name in enumerate(_NAMES)}
+_VALUES = attrgetter(*_NAMES)  # every field's value, in field order, in one call
+_SETTERS = tuple(Invoice.__dict__[name].__set__ for name in _NAMES)  # each field's slot
 
 
 def evolve_invoice(invoice: Invoice, **changes: Any) -> Invoice:
@@ -256,11 +273,14 @@ def evolve_invoice(invoice: Invoice, **changes: Any) -> Invoice:
     """
     if type(invoice) is not Invoice or not _LIGHT.issuperset(changes):
         return attrs.evolve(invoice, **changes)
+    values = list(_VALUES(invoice))
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
     copy: Invoice = object.__new__(Invoice)
-    for field, slot in zip(_FIELDS, _SLOTS, strict=True):
-        name = field.name
-        slot.__set__(copy, changes[name] if name in changes else slot.__get__(invoice, Invoice))
-    for field in _FIELDS:
-        if field.name in changes and field.validator is not None:
-            field.validator(copy, field, changes[field.name])
+    for set_slot, value in zip(_SETTERS, values, strict=True):
+        set_slot(copy, value)
+    for name in sorted(changes, key=_INDEX.__getitem__):  # in field order
+        field = _FIELDS[_INDEX[name]]
+        if field.validator is not None:
+            field.validator(copy, field, changes[name])
     return copy

@@ -172,13 +172,16 @@ def actions_due(
     context: RenewalContext | None = None,
     since: date | None = None,
     done: Collection[str] = frozenset(),
+    planner: Planner | None = None,
 ) -> tuple[LifecycleEvent, ...]:
     """What must happen on ``on``: the lifecycle events of every service dated that day.
 
     Computed by the same generator as :func:`lifecycle_calendar`, so for any service and day
     the two agree. To catch up after missed runs pass ``since`` (the last day already run):
     events dated after it and up to ``on`` are returned. Keys in ``done`` (already carried
-    out) are left out, so nothing fires twice.
+    out) are left out, so nothing fires twice. A caller asking for many clients with the
+    same ``sequence`` and ``context`` may pass the ``planner`` of those two, kept from one
+    call to the next, so that each plan is compiled once (default: a new planner).
 
     Returns:
         The events in date order, services in the order given within a day.
@@ -194,7 +197,8 @@ def actions_due(
         if since >= on:
             raise ValidationError("since", since, f"the last day run is before {on}")
         lo, hi = since.toordinal() + 1, on.toordinal()
-    planner = Planner(sequence, context or RenewalContext())
+    if planner is None:
+        planner = Planner(sequence, context or RenewalContext())
     due: list[LifecycleEvent] = []
     for service in services:
         if service.status in _LIVE:

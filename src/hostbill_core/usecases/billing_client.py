@@ -101,13 +101,15 @@ def _pending(work: ClientWork, client: Client) -> tuple[LifecycleEvent, ...]:
     billable: list[Service] = [s for s in work.services.values() if run.catalogue.renews(s.plan_id)]
     if not billable:
         return ()
+    context = run.renewal_context(client)
     events = actions_due(
         billable,
         run.as_of,
         run.settings.sequence,
-        context=run.renewal_context(client),
+        context=context,
         since=_BEGINNING,
         done=work.done,
+        planner=run.planner if context is run.renewal else None,
     )
     ends = work.ends
     if not ends:

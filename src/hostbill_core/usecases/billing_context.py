@@ -14,6 +14,7 @@ from hostbill_core.errors import ConfigurationError
 from hostbill_core.model import Client, ClientSettings, PlanId, Service
 from hostbill_core.ports import ExchangeRates
 from hostbill_core.renewal import RenewalContext
+from hostbill_core.renewal.plan import Planner
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
 from hostbill_core.usecases.renewal_items import renewal_price
@@ -36,6 +37,7 @@ class RunContext:
             :func:`~hostbill_core.usecases.billing_marks.day_fingerprint`, with which it marks
             each client's complete day ("" for other use cases: they mark nothing).
         renewal: the renewal context of clients without overrides (product types known).
+        planner: the renewal plans of ``renewal`` (each compiled once for the run).
     """
 
     as_of: date
@@ -44,6 +46,7 @@ class RunContext:
     rates: ExchangeRates | None = None
     fingerprint: str = ""
     renewal: RenewalContext = attrs.field(init=False)
+    planner: Planner = attrs.field(init=False, eq=False, repr=False)
     _prices: dict[tuple[PlanId, BillingCycle, str], tuple[Money, str]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
@@ -52,6 +55,10 @@ class RunContext:
     def _renewal(self) -> RenewalContext:
         types = cast("Mapping[object, object]", self.catalogue.product_types)
         return RenewalContext(self.settings.renewal, types)
+
+    @planner.default
+    def _planner(self) -> Planner:
+        return Planner(self.settings.sequence, self.renewal)
 
     @property
     def at(self) -> datetime:

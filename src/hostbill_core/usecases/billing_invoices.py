@@ -19,7 +19,7 @@ import attrs
 from hostbill_core.invoicing.credit import CreditRequest, apply_credit_on_issue
 from hostbill_core.invoicing.grouping import InvoiceDraft, group_items
 from hostbill_core.invoicing.items import BillableItem, natural_key
-from hostbill_core.invoicing.lifecycle import issue, snapshot
+from hostbill_core.invoicing.lifecycle import issue
 from hostbill_core.model import (
     CreditEntryId,
     InvoiceId,
@@ -110,15 +110,14 @@ def issue_draft(work: ClientWork, draft: InvoiceDraft) -> bool:
     """
     run, uow, client = work.run, work.uow, work.client
     draft, note = _taxed(work, draft)
-    invoice_id = invoice_id_for(client.id, draft.keys[0])
-    numbering = run.settings.numbering_with(work.next_number)
+    invoice_id = invoice_id_for(client.id, draft.items[0].key)  # the first line's key
+    numbering, details, credit_settings = work.issuing()
     notes = "\n".join(n for n in (note, client.invoice_note) if n)
-    issued = issue(draft.to_invoice(invoice_id, snapshot(client), notes), run.as_of, numbering)
+    issued = issue(draft.to_invoice(invoice_id, details, notes), run.as_of, numbering)
     request = CreditRequest(CreditEntryId(f"{invoice_id}-credit"), run.at, run.settings.actor)
     credit = apply_credit_on_issue(
-        work.ledger(draft.currency), issued.invoice, request, numbering,
-        run.settings.credit.for_client(client.settings),
-    )  # fmt: skip
+        work.ledger(draft.currency), issued.invoice, request, numbering, credit_settings
+    )
     invoice = uow.invoices.add(credit.invoice)
     if credit.entry is not None:
         uow.credit.add(credit.entry)

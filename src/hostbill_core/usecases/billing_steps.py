@@ -30,34 +30,37 @@ def carry_out(work: ClientWork, event: LifecycleEvent) -> None:
     if service.status not in _LIVE or event.due_date < service.next_due_date:
         return
     if event.kind is EventKind.REMINDER:
-        _emit(work, event, "renewal.reminder", event.explanation)
-        work.done.add(event.key)
+        key = event.key  # built once: each record of the event names it
+        _emit(work, event, key, "renewal.reminder", event.explanation)
+        work.done.add(key)
     elif event.kind is EventKind.EXPIRY and event.due_date == service.next_due_date:
-        _expire(work, event)
-        work.done.add(event.key)
+        key = event.key
+        _expire(work, event, key)
+        work.done.add(key)
 
 
 def _emit(
-    work: ClientWork, event: LifecycleEvent, name: str, text: str, template: str = ""
+    work: ClientWork, event: LifecycleEvent, key: str, name: str, text: str, *, template: str = ""
 ) -> None:
-    key = f"{event.key}:{name}" + (f":{template}" if template else "")
+    # ``key`` is the event's key; the emitted event's key adds its name (and template).
+    key = f"{key}:{name}:{template}" if template else f"{key}:{name}"
     work.emit(BillingEvent(name, work.client.id, event.service_id, key, event.on, template, text))
 
 
-def _expire(work: ClientWork, event: LifecycleEvent) -> None:
+def _expire(work: ClientWork, event: LifecycleEvent, key: str) -> None:
     service = work.services[event.service_id]
     after = apply_expiry_actions(service, event)
     if after.status is not service.status:
         work.services[service.id] = after
         kind, name = _STATUS_ACTIONS[after.status]
         text = f"{event.explanation}: {service.status.value} → {after.status.value}"
-        work.act(kind, service.id, event.key, text)
-        _emit(work, event, name, text)
+        work.act(kind, service.id, key, text)
+        _emit(work, event, key, name, text)
     if ExpiryAction.LOCKOUT in event.actions and not work.locked_out:
         work.locked_out = True
         text = f"{event.explanation}: client {work.client.id} locked out until paid"
-        work.act(ActionKind.LOCKOUT, work.client.id, event.key, text)
-        _emit(work, event, "client.locked_out", text)
+        work.act(ActionKind.LOCKOUT, work.client.id, key, text)
+        _emit(work, event, key, "client.locked_out", text)
     if ExpiryAction.SEND_TEMPLATE in event.actions:
         for template in event.templates:
-            _emit(work, event, "renewal.expiry_email", event.explanation, template)
+            _emit(work, event, key, "renewal.expiry_email", event.explanation, template=template)

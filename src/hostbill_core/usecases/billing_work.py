@@ -14,12 +14,14 @@ from datetime import date
 import attrs
 
 from hostbill_core.calendar import BillingCycle
-from hostbill_core.invoicing.credit import CreditLedger
+from hostbill_core.invoicing.credit import CreditLedger, CreditSettings
+from hostbill_core.invoicing.lifecycle import Numbering, snapshot
 from hostbill_core.model import (
     BillingState,
     CancellationRequest,
     Client,
     ClientId,
+    ClientSnapshot,
     CreditEntry,
     PlanId,
     PromotionRedemption,
@@ -150,6 +152,9 @@ class ClientWork:
     actions: list[ActionTaken] = attrs.Factory(list)
     events: list[BillingEvent] = attrs.Factory(list)
     ledgers: dict[str, CreditLedger] = attrs.Factory(dict)
+    _issuing: tuple[Numbering, ClientSnapshot, CreditSettings] | None = attrs.field(
+        default=None, init=False
+    )
 
     @classmethod
     def load(
@@ -199,6 +204,23 @@ class ClientWork:
             entries = tuple(e for e in stored if e.amount.currency.code == currency)
             self.ledgers[currency] = CreditLedger(self.client.id, currency, entries)
         return self.ledgers[currency]
+
+    def issuing(self) -> tuple[Numbering, ClientSnapshot, CreditSettings]:
+        """How the client's invoices are issued: numbering, client details, credit settings.
+
+        The same for every invoice of the client's day (built on its first invoice): the
+        run's numbering taking numbers from ``next_number``, the client's
+        :func:`~hostbill_core.invoicing.lifecycle.snapshot` and the run's credit settings
+        with the client's overrides.
+        """
+        if self._issuing is None:
+            settings, client = self.run.settings, self.client
+            self._issuing = (
+                settings.numbering_with(self.next_number),
+                snapshot(client),
+                settings.credit.for_client(client.settings),
+            )
+        return self._issuing
 
     def promotions(self) -> tuple[PromotionRedemption, ...]:
         """The client's promotion redemptions (the billing run never changes them)."""
@@ -315,13 +337,16 @@ class ClientWork:
 
     def _kept_keys(self) -> set[str]:
         # A key of a due date the service has passed can never be proposed again: prune it.
+        next_due = {
+            service_id: service.next_due_date.isoformat()
+            for service_id, service in self.services.items()
+            if service.status in _LIVE
+        }
         kept = set()
         for key in self.done:
             service_id, due, _step = key.rsplit("/", 2)
-            service = self.services.get(ServiceId(service_id))
-            if service is None or service.status not in _LIVE:
-                continue
-            if due >= service.next_due_date.isoformat():
+            since = next_due.get(ServiceId(service_id))
+            if since is not None and due >= since:
                 kept.add(key)
         return kept
 
