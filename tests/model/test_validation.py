@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hostbill_core.calendar import MONTHLY, Period
 from hostbill_core.errors import CurrencyMismatchError, ValidationError
@@ -261,3 +263,20 @@ def test_an_invoice_with_nothing_refunded_may_change_currency_by_evolve() -> Non
             "i1", "c1", "EUR", date(2026, 3, 1),
             amount_paid=to_money("1", "EUR"), amount_refunded=to_money("1", "USD"),
         )  # fmt: skip
+
+
+def _reference_email(text: str) -> bool:  # the rule, character by character
+    local, at, domain = text.partition("@")
+    return bool(at and local and domain and "@" not in domain) and not any(
+        c.isspace() for c in text
+    )
+
+
+@given(st.text(st.sampled_from("a.@ \t\n\u00a0\u2003\u2028\x1c\x85\u200b") | st.characters()))
+def test_an_email_is_refused_exactly_when_the_rule_says(text: str) -> None:
+    try:
+        ContactDetails("Ann", text)
+    except ValidationError:
+        assert not _reference_email(text)
+    else:
+        assert _reference_email(text)
