@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 from hostbill_core.adapters import sqlite as sqlite_adapter
+from hostbill_core.adapters import sqlite_schema
 from hostbill_core.adapters.sqlite import SCHEMA_VERSION, SqliteStore
 from hostbill_core.errors import ConfigurationError, ConflictError
 from hostbill_core.testing.contract import sample_client
@@ -51,8 +52,7 @@ def _version_1_file(path: Path) -> None:
     from hostbill_core.testing.contract import sample_invoice, sample_service
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sqlite_adapter, "_MIGRATIONS", sqlite_adapter._MIGRATIONS[:1])
-        patch.setattr(sqlite_adapter, "SCHEMA_VERSION", 1)
+        patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:1])
         store = SqliteStore(path)
         with store.unit_of_work() as uow:
             uow.clients.add(sample_client())

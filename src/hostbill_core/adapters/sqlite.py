@@ -16,11 +16,8 @@ Durability and concurrency
     inside a savepoint copies the page there), are kept in memory (``temp_store = MEMORY``):
     the billing run opens a savepoint per client.
 
-The schema is versioned (table ``schema_version``) and created or migrated on open; opening
-twice changes nothing. Version 2 keeps the aggregates in an ordinary rowid table with a
-unique (kind, id) index (version 1's ``WITHOUT ROWID`` table kept the JSON inside its key
-B-tree and wrote about twice the pages); opening a version 1 file copies its rows over in one
-transaction, leaving the old table's pages free inside the file (``VACUUM`` returns them).
+The schema is versioned and created or migrated on open; opening twice changes nothing
+(:mod:`~hostbill_core.adapters.sqlite_schema`).
 
 >>> from datetime import date
 >>> from hostbill_core.model import Client, ContactDetails
@@ -49,7 +46,8 @@ from typing import Any, Generic, Self, TypeVar
 import attrs
 
 from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
-from hostbill_core.errors import ConfigurationError, ConflictError, NotFoundError
+from hostbill_core.adapters.sqlite_schema import SCHEMA_VERSION, migrate
+from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
     BillingState,
     CancellationRequest,
@@ -76,57 +74,6 @@ from hostbill_core.serialization import HostbillConverter, make_converter
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "SqliteUnitOfWork"]
 
 T = TypeVar("T")
-
-_MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE aggregates (
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        client_id TEXT,
-        due TEXT,
-        amount TEXT,
-        currency TEXT,
-        version INTEGER NOT NULL,
-        data TEXT NOT NULL,
-        PRIMARY KEY (kind, id)
-    ) WITHOUT ROWID;
-    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id);
-    CREATE INDEX aggregates_by_due ON aggregates (kind, due);
-    CREATE TABLE natural_keys (
-        kind TEXT NOT NULL,
-        key TEXT NOT NULL,
-        id TEXT NOT NULL,
-        PRIMARY KEY (kind, key)
-    ) WITHOUT ROWID;
-    CREATE INDEX natural_keys_by_owner ON natural_keys (kind, id);
-    CREATE TABLE counters (series TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-    """,
-    # 2: aggregates become an ordinary rowid table (a row is 0.3-1 kB of JSON: WITHOUT ROWID
-    # suits small rows only, and wrote twice the pages); the due index covers client_id for
-    # client_ids(due_by) and leaves out the kinds without a due date.
-    """
-    CREATE TABLE aggregates_v2 (
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        client_id TEXT,
-        due TEXT,
-        amount TEXT,
-        currency TEXT,
-        version INTEGER NOT NULL,
-        data TEXT NOT NULL,
-        UNIQUE (kind, id)
-    );
-    INSERT INTO aggregates_v2 (kind, id, client_id, due, amount, currency, version, data)
-        SELECT kind, id, client_id, due, amount, currency, version, data FROM aggregates;
-    DROP TABLE aggregates;
-    ALTER TABLE aggregates_v2 RENAME TO aggregates;
-    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id);
-    CREATE INDEX aggregates_by_due ON aggregates (kind, due, client_id) WHERE due IS NOT NULL;
-    """,
-)
-
-#: The schema version this code writes; a newer file is refused.
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 _IN_CHUNK = 500  # ids per ``IN (…)``: far below SQLite's smallest limit on parameters
 _NO_KEYS = attrs.fields(AggregateKind).keys.default  # a kind that never has natural keys
@@ -167,29 +114,8 @@ class SqliteStore:
             self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA synchronous = NORMAL")
         self._connection.execute("PRAGMA temp_store = MEMORY")
-        self._migrate()
-
-    def _migrate(self) -> None:
-        db = self._connection
         with self._lock:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-                row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-                current = row[0] or 0
-                if current > SCHEMA_VERSION:
-                    raise ConfigurationError(
-                        "schema_version", current, f"this code knows up to {SCHEMA_VERSION}"
-                    )
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS[version - 1].split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            migrate(self._connection)
 
     def schema_version(self) -> int:
         """The schema version stored in the file."""
