@@ -109,6 +109,10 @@ class _MemoryRepository(Generic[T]):
         self._writes: dict[str, T | None] = {}
         self._bases: dict[str, int] = {}  # id → committed version when first written (0: new)
         self._undo: list[tuple[str, Any, Any]] = []  # (id, write before, base before)
+        # natural key → id of the last write staged with it; the only write that can hold the
+        # key (a write taking a key another write holds is refused). Entries may be stale
+        # (that write changed since): owner_of_key checks the write itself.
+        self._staged_keys: dict[str, str] = {}
 
     def _visible(self, id: str) -> T | None:
         if id in self._writes:
@@ -129,9 +133,11 @@ class _MemoryRepository(Generic[T]):
 
     def owner_of_key(self, key: str) -> str | None:
         """Return the id holding natural key ``key``, or None."""
-        for id, item in self._writes.items():
-            if item is not None and key in self._kind.keys(item):
-                return id
+        staged = self._staged_keys.get(key)
+        if staged is not None:
+            written = self._writes.get(staged)
+            if written is not None and key in self._kind.keys(written):
+                return staged
         owner = self._table.keys.get(key)
         if owner is not None and owner in self._writes:
             written = self._writes[owner]
@@ -150,6 +156,8 @@ class _MemoryRepository(Generic[T]):
             committed = self._table.rows.get(id)
             self._bases[id] = committed.version if committed is not None else 0
         self._writes[id] = item
+        if item is not None:
+            self._staged_keys.update(dict.fromkeys(self._kind.keys(item), id))
 
     def add(self, item: T) -> T:
         """Store a new aggregate at version 1."""
@@ -290,12 +298,19 @@ class _MemoryRepository(Generic[T]):
                     table.pop(id, None)
                 else:
                     table[id] = before
+        self._staged_keys = {
+            key: id
+            for id, item in self._writes.items()
+            if item is not None
+            for key in self._kind.keys(item)
+        }
 
     def discard(self) -> None:
         """Forget the overlay."""
         self._writes.clear()
         self._bases.clear()
         self._undo.clear()
+        self._staged_keys.clear()
 
 
 class _MemoryNumbers:
