@@ -21,6 +21,7 @@ from hostbill_core.renewal import (
     actions_due,
     apply_expiry_actions,
     lifecycle_calendar,
+    next_event_on,
     renew_on_payment,
 )
 from hostbill_core.renewal.plan import Planner
@@ -207,6 +208,32 @@ def test_catch_up_after_missed_runs() -> None:
     ]
 
 
+def test_next_event_on_is_the_calendars_next_day_of_the_kinds_asked() -> None:
+    # Next due 2024-02-29, default sequence (see the calendar above): after 02-15 (invoice
+    # and first reminder) comes the 7-day reminder on 02-22; the due date 02-29 has the
+    # due-date event and expiry-0, so without DUE and EXPIRY the next after 02-22 is none
+    # before the 30-day step... which is an EXPIRY too: nothing (no later due dates).
+    s = service(date(2024, 1, 31), date(2024, 2, 29))
+    seq = RenewalSequence()
+    assert next_event_on([s], date(2024, 2, 15), seq) == date(2024, 2, 22)
+    assert next_event_on([s], date(2024, 2, 22), seq) == date(2024, 2, 29)
+    acting = (EventKind.INVOICE, EventKind.REMINDER)
+    assert next_event_on([s], date(2024, 2, 22), seq, kinds=acting) is None
+    assert next_event_on([s], date(2024, 3, 7), seq) == date(2024, 3, 30)
+    assert next_event_on([s], date(2024, 3, 30), seq) is None
+    # Invoicing on while unpaid: the next due date 2024-03-31 invoices on 03-17 (14 days
+    # before), earlier than the 30-day step on 03-30.
+    assert next_event_on([s], date(2024, 3, 7), seq, context=CONTINUE) == date(2024, 3, 17)
+    other = service(date(2024, 1, 10), date(2024, 3, 10), sid="s2")  # invoice 02-25
+    assert next_event_on([s, other], date(2024, 2, 22), seq) == date(2024, 2, 25)
+    assert next_event_on([], date(2024, 2, 22), seq) is None
+
+
+def test_next_event_on_needs_a_date() -> None:
+    with pytest.raises(ValidationError, match="after"):
+        next_event_on([], "2024-02-22", RenewalSequence())  # type: ignore[arg-type]
+
+
 def test_actions_due_since_must_be_before_on() -> None:
     with pytest.raises(ValidationError) as info:
         actions_due([], date(2024, 3, 9), RenewalSequence(), since=date(2024, 3, 9))
@@ -339,3 +366,30 @@ def test_preview_equals_run(
     # One catch-up run over the whole window does the same as the preview.
     caught_up = actions_due([s], until, seq, context=context, since=start - timedelta(days=1))
     assert sorted(caught_up, key=lambda e: e.key) == sorted(preview, key=lambda e: e.key)
+
+
+@given(
+    anchor=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    cycle=CYCLES,
+    seq=sequences(),
+    context=CONTEXTS,
+    after=st.integers(-60, 500),
+    kinds=st.sets(st.sampled_from(EventKind), min_size=1),
+)
+def test_next_event_on_is_the_first_calendar_day_after(
+    *,
+    anchor: date,
+    cycle: BillingCycle,
+    seq: RenewalSequence,
+    context: RenewalContext,
+    after: int,
+    kinds: set[EventKind],
+) -> None:
+    s = service(anchor, cycle=cycle)
+    day = anchor + timedelta(days=after)
+    # The calendar over the next three years covers a year's cycle and the longest sequence.
+    calendar = lifecycle_calendar(
+        s, seq, day + timedelta(days=3 * 366), context=context, since=day + timedelta(days=1)
+    )
+    expected = min((e.on for e in calendar if e.kind in kinds), default=None)
+    assert next_event_on([s], day, seq, context=context, kinds=kinds) == expected

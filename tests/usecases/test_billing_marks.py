@@ -7,7 +7,7 @@ import pytest
 
 from hostbill_core.model import ProductType
 from hostbill_core.renewal import ExpiryAction, ExpiryStep, RenewalSequence, RenewalSettings
-from hostbill_core.usecases.billing_marks import canonical, day_fingerprint
+from hostbill_core.usecases.billing_marks import canonical, run_fingerprint
 from hostbill_core.usecases.billing_run import run_billing
 from hostbill_core.usecases.billing_settings import BillingSettings
 
@@ -103,14 +103,55 @@ def test_a_change_to_a_marked_client_makes_the_rerun_bill_it_in_full(uow, change
         assert again.clients == ()
 
 
-def test_other_settings_or_another_day_are_not_covered_by_a_mark(uow):
+def test_other_settings_are_not_covered_by_a_mark(uow):
     shop(uow)
     run_billing(uow, DAY, SETTINGS)
     reads = Reads(uow)
-    later = BillingSettings(renewal=RenewalSettings(invoice_lead_days=7))
-    run_billing(reads, DAY, later)
+    run_billing(reads, DAY, BillingSettings(renewal=RenewalSettings(invoice_lead_days=7)))
+    assert reads.calls == ["clients", "services"]
+
+
+def test_a_mark_covers_the_days_until_the_clients_next_event(uow):
+    # Default sequence: invoice 14 days before the due date with the 14-day reminder, the
+    # 7-day reminder, expiry steps on days 0, 7 and 30. On DAY (03-10) c1 (due 03-20) gets
+    # its invoice (lead time, 03-06) and first reminder: its next event is the 7-day
+    # reminder on 03-13. c2 (due 03-15) had both reminders by 03-08: next is expiry-0 on
+    # 03-15. Runs of 03-11 and 03-12 skip both; 03-13 bills c1 alone.
+    shop(uow)
+    run_billing(uow, DAY, SETTINGS)
+    with uow() as work:
+        marks = {c: work.billing_states.get(c).checked.split("/")[1:3] for c in ("c1", "c2")}
+    assert marks == {"c1": ["2026-03-10", "2026-03-13"], "c2": ["2026-03-10", "2026-03-15"]}
+    reads = Reads(uow)
+    for day in (11, 12):
+        skipped = run_billing(reads, date(2026, 3, day), SETTINGS)
+        assert (skipped.clients, skipped.clients_examined) == ((), 2)
+    assert reads.calls == []
+    woken = run_billing(reads, date(2026, 3, 13), SETTINGS)
+    assert reads.calls == ["clients", "services"]
+    assert [(e.name, e.subject) for e in woken.events] == [("renewal.reminder", "s1")]
+
+
+def test_a_client_billed_with_nothing_to_do_is_marked_again(uow):
+    # c2 is edited after the run of DAY: its mark no longer holds, so the run of 03-11 bills
+    # it in full, finds nothing to do (its next event is still expiry-0 on 03-15) and writes
+    # its state for a new mark alone, so that 03-12 skips it again; a rerun of 03-11 writes
+    # nothing.
+    shop(uow)
+    run_billing(uow, DAY, SETTINGS)
+    with uow() as work:
+        c2 = work.clients.get("c2")
+        work.clients.save(attrs.evolve(c2, invoice_note="thanks"))
+        work.commit()
+    assert run_billing(uow, date(2026, 3, 11), SETTINGS).clients == ()
+    with uow() as work:
+        state = work.billing_states.get("c2")
+    assert (state.version, state.checked.split("/")[1:3]) == (2, ["2026-03-11", "2026-03-15"])
+    before = snapshot(uow)
+    reads = Reads(uow)
     run_billing(reads, date(2026, 3, 11), SETTINGS)
-    assert reads.calls == ["clients", "services"] * 2
+    run_billing(reads, date(2026, 3, 12), SETTINGS)
+    assert (reads.calls, snapshot(uow)) == ([], before)
 
 
 def test_a_locked_out_client_is_never_marked(uow):
@@ -133,5 +174,5 @@ def test_the_fingerprint_does_not_depend_on_set_order_or_the_process():
     assert canonical(one) == canonical(two)
     assert canonical({"b": 1, "a": 2}) == canonical({"a": 2, "b": 1})
     settings = BillingSettings(sequence=RenewalSequence(steps=(one,)))
-    assert day_fingerprint(DAY, settings) == day_fingerprint(DAY, attrs.evolve(settings))
-    assert day_fingerprint(DAY, settings) != day_fingerprint(DAY, SETTINGS)
+    assert run_fingerprint(settings) == run_fingerprint(attrs.evolve(settings))
+    assert run_fingerprint(settings) != run_fingerprint(SETTINGS)

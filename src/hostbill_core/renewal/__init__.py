@@ -29,6 +29,7 @@ from hostbill_core.renewal.lifecycle import (
     actions_due,
     apply_expiry_actions,
     lifecycle_calendar,
+    next_event_on,
 )
 from hostbill_core.renewal.periods import BilledPeriod, billing_periods
 from hostbill_core.renewal.renew import (
@@ -106,6 +107,7 @@ __all__ = [
     "mark_fraud",
     "next_due_after",
     "next_due_dates",
+    "next_event_on",
     "quote_domain_renewals",
     "renew_on_payment",
     "service_due_date",

@@ -42,6 +42,7 @@ __all__ = [
     "actions_due",
     "apply_expiry_actions",
     "lifecycle_calendar",
+    "next_event_on",
 ]
 
 _LIVE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
@@ -206,6 +207,82 @@ def actions_due(
     if since is not None:
         due.sort(key=lambda event: event.on)
     return tuple(due)
+
+
+def next_event_on(
+    services: Iterable[Service],
+    after: date,
+    sequence: RenewalSequence,
+    *,
+    context: RenewalContext | None = None,
+    planner: Planner | None = None,
+    kinds: Collection[EventKind] = tuple(EventKind),
+) -> date | None:
+    """The first day after ``after`` with an event of ``kinds`` for any of ``services``.
+
+    What :func:`lifecycle_calendar` would list first after ``after`` (over every service
+    and only the given kinds), computed from the plans without building the events: the next
+    day a daily run has something to do for these services if nothing changes meanwhile.
+    Keys carried out already are not looked at (an event after ``after`` is not done yet in
+    a run that goes day by day), so the day is never later than the calendar's.
+
+    Args:
+        services: the services as they are now (those not live have no event).
+        after: the last day already run; the answer is later than it.
+        sequence: the reminders and expiry steps.
+        context: settings, product types and client overrides (default: all defaults).
+        planner: the plans of ``sequence`` and ``context``, kept across calls (default: new).
+        kinds: the kinds of events that count (default: all).
+
+    Returns:
+        The day, or None when no event of those kinds will ever come without a change (a
+        service past its cancelling step, or none live).
+
+    Raises:
+        ValidationError: ``after`` is not a date.
+    """
+    require_date("after", after)
+    lo = after.toordinal() + 1
+    if planner is None:
+        planner = Planner(sequence, context or RenewalContext())
+    wanted = frozenset(kinds)
+    first: int | None = None
+    for service in services:
+        if service.status in _LIVE:
+            day = _first_event(service, planner.plan(service), lo, wanted)
+            if day is not None and (first is None or day < first):
+                first = day
+    return None if first is None else date.fromordinal(first)
+
+
+def _first_event(service: Service, plan: Plan, lo: int, kinds: frozenset[EventKind]) -> int | None:
+    """The ordinal of the first event of ``kinds`` on or after ``lo`` that _events lists."""
+    base = service.next_due_date.toordinal()
+    first = next(
+        (base + e.offset for e in plan.current if base + e.offset >= lo and e.kind in kinds), None
+    )
+    if any(e.kind in kinds for e in plan.later):
+        n = due_index(service, service.next_due_date) + 1
+        while True:
+            later = service_due_date(service, n).toordinal()
+            if first is not None and later + plan.later_first > first:
+                break  # no event of this due date or a later one comes sooner
+            if plan.cutoff is not None and later + plan.later_first > base + plan.cutoff:
+                break  # nothing after the cancelling step
+            day = next(
+                (
+                    later + e.offset
+                    for e in plan.later
+                    if later + e.offset >= lo and e.kind in kinds
+                ),
+                None,
+            )
+            if day is not None:
+                first = day if first is None else min(first, day)
+            n += 1  # a later due date's reminder may come before this one's invoice
+    if first is not None and plan.cutoff is not None and first > base + plan.cutoff:
+        return None  # _events lists nothing after the cancelling step
+    return first
 
 
 def _window(since: date | None, until: date) -> tuple[int, int]:

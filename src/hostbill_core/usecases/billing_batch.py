@@ -105,7 +105,7 @@ def _in_one_transaction(
 ) -> list[ClientRun]:
     with uow_factory() as uow:
         states = uow.billing_states.for_clients(client_ids)
-        quiet = quiet_clients(uow, run.fingerprint, client_ids, states)
+        quiet = quiet_clients(uow, run.fingerprint, run.as_of, client_ids, states)
         records = PageRecords(uow, [c for c in client_ids if c not in quiet], states)
         runs = [
             ClientRun(client_id, quiet[client_id])

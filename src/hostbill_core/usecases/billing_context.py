@@ -34,7 +34,7 @@ class RunContext:
         catalogue: products and plans, loaded once for the run.
         rates: the exchange rates port (None: plans must price every client currency).
         fingerprint: the billing run's
-            :func:`~hostbill_core.usecases.billing_marks.day_fingerprint`, with which it marks
+            :func:`~hostbill_core.usecases.billing_marks.run_fingerprint`, with which it marks
             each client's complete day ("" for other use cases: they mark nothing).
         renewal: the renewal context of clients without overrides (product types known).
         planner: the renewal plans of ``renewal`` (each compiled once for the run).

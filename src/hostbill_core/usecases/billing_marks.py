@@ -1,27 +1,36 @@
-"""The mark of a complete billing day: a rerun of the day skips clients nothing changed for.
+"""The mark of a complete billing day: later runs skip clients with nothing new to do.
 
-When a client's day is complete (every pass ran, the client is not locked out) and the run
-writes its :class:`~hostbill_core.model.BillingState` anyway (it did something: a run that
-changes nothing writes nothing), the state carries a mark: the day, a digest of the run's
-settings and catalogue, and a digest of the versions of the client, of each of its services
-and of the state itself as the run leaves them. A rerun of the same day reads the marked
-states of a batch and the versions of those clients and their services (``versions``, no
-record decoded); a client whose mark is reproduced exactly is skipped, reported as examined
-with nothing to do. That is what the full rerun would find, by idempotence: the day's
-outcome for a client depends on the day, the settings, the catalogue, the client, its
-services and its state, and any change to one of the last three bumps a version. (Invoices
-and credit matter only to a client with something left to do, or locked out: neither is
-marked. A waiting end-of-term cancellation request only takes events away, so one made
-after the mark leaves nothing more to do; carrying one out saves its service.) The versions
-are those the run itself read and wrote, so a change made by another worker meanwhile is
-never covered by a mark.
+When a client's day is complete (every pass ran, the client is not locked out), the run
+marks its :class:`~hostbill_core.model.BillingState`: a digest of the run's settings and
+catalogue, the day run, the first later day with an event for the client's services as they
+are (its wake day: :func:`~hostbill_core.renewal.next_event_on`), and a digest of the
+versions of the client, of each of its services and of the state itself as the run leaves
+them. A later run of any day from the marked one up to the day before the wake day reads the
+marks of a batch and the versions of those clients and their services (no record decoded); a
+client whose mark holds is skipped, reported as examined with nothing to do. That is what the
+full run would find: the outcome of a client's day depends on the settings, the catalogue,
+the client, its services, its state and the events dated up to the day; any change to one of
+the first five changes the mark's digests, and no event falls between the marked day and the
+wake day. (Invoices and credit matter only to a client with an event to carry out, or locked
+out: neither is skipped. A waiting end-of-term cancellation request only takes events away,
+so one made after the mark leaves nothing more to do; carrying one out saves its service.)
+The versions are those the run itself read and wrote, so a change made by another worker
+meanwhile is never covered by a mark.
 
->>> day = day_fingerprint(date(2026, 3, 1), "settings", "catalogue")
->>> day
-'2026-03-01/...'
->>> mark(day, "c1", 3, [("s1", 2), ("s2", 1)], 5) == mark(day, "c1", 3, [("s1", 2), ("s2", 1)], 5)
+A client billed whose stored state did not change is still written when its mark does not
+hold (a new day, something changed, or never marked), so that the next runs can skip it; a
+rerun of the same day finds the marks holding and writes nothing. A client the run never had
+anything to do for has no state and no mark: each run bills it in full.
+
+>>> settings = run_fingerprint("settings", "catalogue")
+>>> day, wake = date(2026, 3, 1), date(2026, 3, 8)
+>>> versions = Versions("c1", 3, (("s1", 2), ("s2", 1)), 5)
+>>> text = mark(settings, day, wake, versions)
+>>> holds(text, settings, date(2026, 3, 7), versions)
 True
->>> mark(day, "c1", 3, [("s1", 2), ("s2", 1)], 5) == mark(day, "c1", 3, [("s1", 3), ("s2", 1)], 5)
+>>> holds(text, settings, date(2026, 3, 8), versions)  # the wake day
+False
+>>> holds(text, settings, date(2026, 3, 2), attrs.evolve(versions, client=4))  # c1 changed
 False
 """
 
@@ -29,7 +38,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from functools import cache
 from importlib import metadata
@@ -39,7 +48,15 @@ import attrs
 from hostbill_core.model import BillingState, ClientId
 from hostbill_core.ports import UnitOfWork
 
-__all__ = ["canonical", "day_fingerprint", "mark", "quiet_clients"]
+__all__ = [
+    "NEVER",
+    "Versions",
+    "canonical",
+    "holds",
+    "mark",
+    "quiet_clients",
+    "run_fingerprint",
+]
 
 
 def canonical(value: object) -> str:
@@ -72,49 +89,82 @@ def _library() -> str:
         return "unknown"
 
 
-def day_fingerprint(as_of: date, *inputs: object) -> str:
-    """``<day>/<digest>``: the run's day and a digest of what every client's run depends on.
+NEVER = date.max
+"""The wake day of a client with no event to come: its mark holds until something changes."""
+
+
+def run_fingerprint(*inputs: object) -> str:
+    """A digest of what every client's run depends on besides the day and its own records.
 
     Args:
-        as_of: the day run.
         inputs: the settings and the catalogue (anything whose change changes a day's
             outcome), digested with the library's version through :func:`canonical`.
     """
     text = "\n".join([_library(), *(canonical(value) for value in inputs)])
-    return f"{as_of.isoformat()}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def mark(
-    fingerprint: str,
-    client_id: str,
-    client_version: int,
-    services: Iterable[tuple[str, int]],
-    state_version: int,
-) -> str:
-    """The mark of a client's complete day: the day's fingerprint and a digest of versions.
+@attrs.frozen
+class Versions:
+    """What a mark covers of a client: the versions of the client, its services and state.
+
+    Attributes:
+        client_id: the client.
+        client: the client's version.
+        services: ``(id, version)`` of each of its services, ordered by id.
+        state: the version its billing state has once the mark is stored.
+    """
+
+    client_id: str
+    client: int
+    services: tuple[tuple[str, int], ...]
+    state: int
+
+    @property
+    def digest(self) -> str:
+        """A digest of every version (32 hexadecimal digits)."""
+        pairs = ";".join(f"{id}:{version}" for id, version in self.services)
+        text = f"{self.client_id}\n{self.client}\n{self.state}\n{pairs}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def mark(fingerprint: str, day: date, wake: date, versions: Versions) -> str:
+    """The mark of a client's complete ``day``: ``fingerprint/day/wake/versions digest``.
 
     Args:
-        fingerprint: :func:`day_fingerprint` of the run.
-        client_id: the client.
-        client_version: the client's version.
-        services: ``(id, version)`` of each of its services, ordered by id.
-        state_version: the version its billing state has once the mark is stored.
+        fingerprint: :func:`run_fingerprint` of the run.
+        day: the day run.
+        wake: the first later day with an event for the client (:data:`NEVER` for none).
+        versions: the versions of the client, its services and its state as marked.
     """
-    pairs = ";".join(f"{id}:{version}" for id, version in services)
-    text = f"{client_id}\n{client_version}\n{state_version}\n{pairs}"
-    return f"{fingerprint}/{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+    return f"{fingerprint}/{day.isoformat()}/{wake.isoformat()}/{versions.digest}"
+
+
+def holds(checked: str, fingerprint: str, day: date, versions: Versions) -> bool:
+    """Whether the mark ``checked`` covers a run of ``day`` over ``versions``.
+
+    It does when it was made with the same settings and catalogue (``fingerprint``), on
+    ``day`` or before, ``day`` is before its wake day, and every version is the one marked.
+    A mark of another form (an earlier library's, or none) never holds.
+    """
+    parts = checked.split("/")
+    if len(parts) != 4 or parts[0] != fingerprint:
+        return False
+    marked, wake, digest = parts[1:]
+    return marked <= day.isoformat() < wake and digest == versions.digest
 
 
 def quiet_clients(
     uow: UnitOfWork,
     fingerprint: str,
+    day: date,
     client_ids: Collection[ClientId],
     states: Mapping[ClientId, tuple[BillingState, ...]],
 ) -> dict[ClientId, int]:
-    """The clients whose mark for this day still holds, with their number of services.
+    """The clients whose mark holds for a run of ``day``, with their number of services.
 
-    Reads the versions of marked clients and their services only (two queries); a run whose
-    day has not been marked yet reads nothing.
+    Reads the versions of marked clients and their services only (two queries); a run that
+    finds no mark of its settings reads nothing.
     """
     prefix = f"{fingerprint}/"
     marked = [c for c in client_ids if c in states and states[c][0].checked.startswith(prefix)]
@@ -127,8 +177,7 @@ def quiet_clients(
         state = states[client_id][0]
         record = clients.get(client_id)
         pairs = services.get(client_id, ())
-        if record and state.checked == mark(
-            fingerprint, client_id, record[0][1], pairs, state.version
-        ):
+        versions = Versions(client_id, record[0][1], pairs, state.version) if record else None
+        if versions is not None and holds(state.checked, fingerprint, day, versions):
             quiet[client_id] = len(pairs)
     return quiet

@@ -32,7 +32,7 @@ from hostbill_core.model import ClientId
 from hostbill_core.ports import EventSink, ExchangeRates, UnitOfWorkFactory
 from hostbill_core.usecases.billing_batch import DryRunNumbers, bill_batch
 from hostbill_core.usecases.billing_context import RunContext
-from hostbill_core.usecases.billing_marks import day_fingerprint
+from hostbill_core.usecases.billing_marks import run_fingerprint
 from hostbill_core.usecases.billing_report import BillingRunReport, ClientRun
 from hostbill_core.usecases.billing_settings import BillingSettings
 from hostbill_core.usecases.catalogue import Catalogue
@@ -111,7 +111,7 @@ def iter_billing_run(
     with uow_factory() as uow:
         catalogue = Catalogue.load(uow)
         per_transaction = getattr(uow, "clients_per_transaction", BATCH_SIZE)
-    fingerprint = day_fingerprint(day, settings, catalogue.products, catalogue.plans)
+    fingerprint = run_fingerprint(settings, catalogue.products, catalogue.plans)
     run = RunContext(day, settings, catalogue, rates, fingerprint)
     ids = clients if clients is not None else _candidates(uow_factory, run)
     dry = DryRunNumbers() if dry_run else None

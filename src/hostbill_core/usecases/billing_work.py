@@ -32,8 +32,9 @@ from hostbill_core.model import (
     ServiceStatus,
 )
 from hostbill_core.ports import UnitOfWork
+from hostbill_core.renewal import EventKind, next_event_on
 from hostbill_core.usecases.billing_context import RunContext
-from hostbill_core.usecases.billing_marks import mark
+from hostbill_core.usecases.billing_marks import NEVER, Versions, holds, mark
 from hostbill_core.usecases.billing_report import (
     ActionKind,
     ActionTaken,
@@ -47,6 +48,7 @@ from hostbill_core.usecases.renewals import renew_paid, renewal_records
 __all__ = ["ClientRecords", "ClientWork", "PageRecords"]
 
 _LIVE = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
+_ACTING = (EventKind.INVOICE, EventKind.REMINDER, EventKind.EXPIRY)  # DUE events do nothing
 
 
 @attrs.frozen
@@ -303,13 +305,16 @@ class ClientWork:
             self.emit(event)
 
     def store(self, *, complete: bool = False) -> None:
-        """Save every changed service and the billing state when it changed.
+        """Save every changed service and the billing state when it changed or its mark did.
 
         Args:
-            complete: the billing run carried out everything of the day for the client: a
-                state written anyway also records the day's mark (unless the client is
-                locked out: whether it is let back in depends on its invoices, which the mark
-                does not cover). A state that did not change is not written for a mark.
+            complete: the billing run carried out everything of the day for the client: the
+                state is marked (unless the client is locked out: whether it is let back in
+                depends on its invoices, which the mark does not cover), and a stored state
+                is written for its mark alone when the mark it holds does not cover the day
+                (:mod:`~hostbill_core.usecases.billing_marks`). A rerun of a marked day finds
+                the mark holding and writes nothing; a client the run never had anything to
+                do for gets no state.
         """
         versions: dict[ServiceId, int] = {}
         for service_id, service in self.services.items():
@@ -319,14 +324,15 @@ class ClientWork:
             versions[service_id] = stored.version
         done = tuple(sorted(self._kept_keys()))  # sorted, as the state keeps them
         old, locked_out, scheduled = self.state, self.locked_out, tuple(self.scheduled)
-        if (done, locked_out, scheduled) == (old.done, old.locked_out, old.scheduled):
-            return  # a run that changes nothing writes nothing, not even a mark
+        unchanged = (done, locked_out, scheduled) == (old.done, old.locked_out, old.scheduled)
+        marking = complete and bool(self.run.fingerprint) and not self.locked_out
+        if unchanged and (not marking or old.version == 0 or self._holds(old, versions)):
+            return  # nothing changed: no new state, nor a mark that holds written again
         checked = old.checked
-        if complete and self.run.fingerprint and not self.locked_out:
-            after = old.version + 1  # the state's version once saved (1 when added)
-            run, client = self.run, self.client
-            services = sorted(versions.items())
-            checked = mark(run.fingerprint, client.id, client.version, services, after)
+        if marking:
+            wake = self._wake() or NEVER
+            marked = self._versions(versions, old.version + 1)  # the version once saved
+            checked = mark(self.run.fingerprint, self.run.as_of, wake, marked)
         state = attrs.evolve(
             old, done=done, locked_out=locked_out, scheduled=scheduled, checked=checked
         )
@@ -334,6 +340,35 @@ class ClientWork:
             self.uow.billing_states.add(state)
         else:
             self.uow.billing_states.save(state)
+
+    def _holds(self, state: BillingState, versions: Mapping[ServiceId, int]) -> bool:
+        """Whether ``state``'s mark covers the run's day with the services at ``versions``."""
+        run, marked = self.run, self._versions(versions, state.version)
+        return holds(state.checked, run.fingerprint, run.as_of, marked)
+
+    def _versions(self, services: Mapping[ServiceId, int], state: int) -> Versions:
+        client = self.client
+        return Versions(client.id, client.version, tuple(sorted(services.items())), state)
+
+    def _wake(self) -> date | None:
+        """The first day after the run's with an event the run would carry out, if any.
+
+        Due-date events do nothing in the run and do not count; a service's due dates from
+        the day its waiting end-of-term request takes effect have no events at all.
+        """
+        run, ends = self.run, self.ends
+        billable = [
+            s
+            for s in self.services.values()
+            if run.catalogue.renews(s.plan_id)
+            and (s.id not in ends or s.next_due_date < ends[s.id])
+        ]
+        context = run.renewal_context(self.client)
+        planner = run.planner if context is run.renewal else None
+        return next_event_on(
+            billable, run.as_of, run.settings.sequence, context=context, planner=planner,
+            kinds=_ACTING,
+        )  # fmt: skip
 
     def _kept_keys(self) -> set[str]:
         # A key of a due date the service has passed can never be proposed again: prune it.
