@@ -1,4 +1,4 @@
-"""Benchmark: one billing-run day on a generated shop stored in SQLite, then the same day again.
+"""Benchmark: the nightly billing run on a generated shop stored in SQLite, then the same day again.
 
 Run: python benchmarks/billing_run.py [--clients N] [--per-client N] [--memory-clients N]
 
@@ -7,20 +7,24 @@ so 300,000 services: monthly hosting, annual domains, quarterly VPS) in a fresh 
 Anchors are spread over the year; about one client in eight has let the renewal due on the
 run's day slip by 0-40 days (invoiced, reminded, suspended or cancelled by the run). Then:
 
-- the first run of the day: services of the shop per second (the issue's measure), and what it
-  did (clients and services examined, invoices, actions);
+- the shop's first run ever, on the day before the run day: a catch-up that issues at once
+  every renewal invoice within the lead time (14 days of a live shop's invoices) and carries
+  out every overdue step; what a shop does once, when it moves its billing here;
+- the run day itself, the next night: one billing-run day of a live shop (the issue's
+  measure: services of the shop per second), and what it did;
 - the immediate second run of the same day (nothing to do): the same measure, and the ratio
   to the first (target: at least 5x faster);
 - a plain baseline in the same run: reading every service row of the shop and decoding its
-  JSON (no billing at all), in services per second, with the run's ratio to it;
-- peak memory (tracemalloc) of a dry run of the day (before the real runs, so it has work),
-  streamed over the first --memory-clients clients (default 10,000) and over all of them:
-  flat when the run streams clients;
+  JSON (no billing at all), in services per second, with the runs' ratios to it;
+- peak memory (tracemalloc) of a dry run of the catch-up day (before the real runs, so it has
+  the most work), streamed over the first --memory-clients clients (default 10,000) and over
+  all of them: flat when the run streams clients;
 - the CPU time of this process for each run (less sensitive than the wall clock to other
   processes on a shared machine), and the load average.
 
-Targets (issue 8): at least 20,000 services/s for the first run, the second at least 5x faster,
-peak memory that does not grow with the number of clients.
+Targets (issue 8): at least 20,000 services/s for the first run of a day, the second at least
+5x faster, peak memory that does not grow with the number of clients. The catch-up is printed
+against the same 20,000/s for comparison.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from hostbill_core.money import to_money
 from hostbill_core.usecases import BillingSettings, iter_billing_run
 
 DAY = date(2026, 6, 15)
+CATCH_UP = DAY - timedelta(days=1)  # the shop's first run: the night before DAY
 CATALOGUE: tuple[tuple[str, ProductType, BillingCycle, str], ...] = (
     ("hosting", ProductType.HOSTING, MONTHLY, "10.00"),
     ("domain", ProductType.DOMAIN, ANNUALLY, "12.00"),
@@ -107,12 +112,12 @@ def generate(path: Path, clients: int, per_client: int) -> SqliteStore:
     return store
 
 
-def timed_run(store: SqliteStore, *, dry_run: bool = False) -> tuple[float, float, dict[str, int]]:
-    """Seconds (wall clock, then this process's CPU) of one run of DAY, and what it did."""
+def timed_run(store: SqliteStore, day: date = DAY) -> tuple[float, float, dict[str, int]]:
+    """Seconds (wall clock, then this process's CPU) of one run of ``day``, and what it did."""
     counts = {"clients": 0, "services": 0, "invoices": 0, "actions": 0, "failed": 0}
     gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
-    for run in iter_billing_run(store.unit_of_work, DAY, BillingSettings(), dry_run=dry_run):
+    for run in iter_billing_run(store.unit_of_work, day, BillingSettings()):
         counts["clients"] += 1
         counts["services"] += run.services
         counts["invoices"] += len(run.invoices)
@@ -133,10 +138,10 @@ def baseline(path: Path) -> float:
 
 
 def peak_memory(store: SqliteStore, clients: int | None) -> int:
-    """Peak bytes traced during a dry run streaming the first ``clients`` clients (None: all)."""
+    """Peak bytes traced during a dry run of the catch-up day over the first ``clients``."""
     gc.collect()
     tracemalloc.start()
-    runs = iter_billing_run(store.unit_of_work, DAY, BillingSettings(), dry_run=True)
+    runs = iter_billing_run(store.unit_of_work, CATCH_UP, BillingSettings(), dry_run=True)
     for _run in itertools.islice(runs, clients):
         pass
     peak = tracemalloc.get_traced_memory()[1]
@@ -161,20 +166,27 @@ def main() -> None:
         floor = baseline(path)
         small = peak_memory(store, args.memory_clients)
         large = peak_memory(store, None)
+        catch_up, cpu0, caught = timed_run(store, CATCH_UP)
         first, cpu1, did = timed_run(store)
         second, cpu2, again = timed_run(store)
-        rate1, rate2, plain = total / first, total / second, total / floor
-        print(f"first run:  {first:7.2f} s  {rate1:10,.0f} services/s  ({did})")
-        print(f"second run: {second:7.2f} s  {rate2:10,.0f} services/s  ({again})")
+        rate0, rate1, rate2, plain = total / catch_up, total / first, total / second, total / floor
+        print(f"catch-up ({CATCH_UP}): {catch_up:7.2f} s  {rate0:10,.0f} services/s  ({caught})")
+        print(f"first run ({DAY}):  {first:7.2f} s  {rate1:10,.0f} services/s  ({did})")
+        print(f"second run ({DAY}): {second:7.2f} s  {rate2:10,.0f} services/s  ({again})")
         print(f"second run {first / second:.1f}x faster than the first (target >= 5x)")
-        print(f"CPU time of this process: first {cpu1:.2f} s ({total / cpu1:,.0f} services/s), "
+        print(f"CPU time of this process: catch-up {cpu0:.2f} s ({total / cpu0:,.0f} services/s), "
+              f"first {cpu1:.2f} s ({total / cpu1:,.0f} services/s), "
               f"second {cpu2:.2f} s ({total / cpu2:,.0f} services/s)")  # fmt: skip
         print(f"baseline (read + decode every service row): {plain:10,.0f} services/s")
-        print(f"first run at {rate1 / plain:.2f}x of the baseline, second at {rate2 / plain:.2f}x")
+        print(f"runs at {rate0 / plain:.2f}x (catch-up), {rate1 / plain:.2f}x (first), "
+              f"{rate2 / plain:.2f}x (second) of the baseline")  # fmt: skip
         print(f"peak memory of a dry run: {small / 2**20:.1f} MiB over {args.memory_clients:,} "
               f"clients, {large / 2**20:.1f} MiB over {args.clients:,}")  # fmt: skip
-        verdict = "met" if rate1 >= 20_000 else "MISSED"
-        print(f"target 20,000 services/s for the first run: {verdict}")
+        for label, rate in (("first run of the day", rate1), ("catch-up", rate0)):
+            verdict = "met" if rate >= 20_000 else "MISSED"
+            print(f"target 20,000 services/s, {label}: {verdict}")
+        verdict = "met" if first >= 5 * second else "MISSED"
+        print(f"target second run 5x faster than the first: {verdict}")
         print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         store.close()
 
