@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import attrs
 from moneyed import Money
@@ -34,7 +35,9 @@ from hostbill_core.model import (
 from hostbill_core.model.queue import QueuedItem
 from hostbill_core.model.refunds import Refund
 
-__all__ = ["KINDS", "AggregateKind", "id_version"]
+T = TypeVar("T")
+
+__all__ = ["KINDS", "AggregateKind", "Copier", "id_version"]
 
 
 def _no_keys(_item: Any) -> tuple[str, ...]:
@@ -157,3 +160,39 @@ KINDS: dict[str, AggregateKind] = {
         due=lambda r: r.effective_on if r.pending else None,
     ),
 }
+
+
+@attrs.frozen
+class Copier:
+    """Copies an aggregate of one slotted attrs class at a new version, field by field.
+
+    An aggregate's fields were validated when it was built: a copy that changes only the
+    version copies them as they are, where ``attrs.evolve`` builds (and validates) it again.
+
+    Attributes:
+        values: every field's value, in field order, in one call.
+        setters: each field's slot setter, in the same order.
+        set_version: the ``version`` slot's setter.
+    """
+
+    values: Callable[[Any], tuple[Any, ...]]
+    setters: tuple[Callable[[Any, Any], None], ...]
+    set_version: Callable[[Any, int], None]
+
+    @classmethod
+    def of(cls, kind: type[Any]) -> Copier | None:
+        """The copier of a slotted attrs class whose slots are its fields, else None."""
+        names = tuple(field.name for field in attrs.fields(kind))
+        slots = set(getattr(kind, "__slots__", ())) - {"__weakref__"}
+        if slots != set(names) or "version" not in names:
+            return None
+        setters = tuple(kind.__dict__[name].__set__ for name in names)
+        return cls(attrgetter(*names), setters, kind.__dict__["version"].__set__)
+
+    def copy(self, item: T, version: int) -> T:
+        """``item`` (an instance of exactly the copier's class) at ``version``."""
+        copy: T = object.__new__(type(item))
+        for set_slot, value in zip(self.setters, self.values(item), strict=True):
+            set_slot(copy, value)
+        self.set_version(copy, version)
+        return copy

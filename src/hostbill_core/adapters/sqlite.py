@@ -45,7 +45,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
-from hostbill_core.adapters.aggregates import KINDS, AggregateKind, id_version
+from hostbill_core.adapters.aggregates import KINDS, AggregateKind, Copier, id_version
 from hostbill_core.adapters.sqlite_schema import SCHEMA_VERSION, migrate
 from hostbill_core.errors import ConflictError, NotFoundError
 from hostbill_core.model import (
@@ -82,13 +82,6 @@ _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
 # converter's order (an attrs class's field order), so one aggregate always gives one text;
 # sorting them cost 10-20 % of the encoding (callgrind: a lone encode, a billing run).
 _ENCODE = json.JSONEncoder().encode
-
-
-def _copier(cls: type[Any]) -> tuple[str, ...] | None:
-    """The field names of a slotted attrs class whose slots are its fields, else None."""
-    names = tuple(field.name for field in attrs.fields(cls))
-    slots = set(getattr(cls, "__slots__", ())) - {"__weakref__"}
-    return names if slots == set(names) and "version" in names else None
 
 
 class SqliteStore:
@@ -141,7 +134,7 @@ class _SqliteRepository(Generic[T]):
         self._db = db
         self._converter = converter
         self._keyed = kind.keys is not _NO_KEYS
-        self._fields = _copier(kind.cls)
+        self._copier = Copier.of(kind.cls)
 
     def _versioned(self, item: T, version: int) -> T:
         """``item`` at ``version``.
@@ -149,14 +142,10 @@ class _SqliteRepository(Generic[T]):
         Its other fields were validated when it was built: they are copied as they are, where
         ``attrs.evolve`` would build (and validate) the whole aggregate again.
         """
-        names = self._fields
-        if names is None or type(item) is not self._kind.cls:
+        copier = self._copier
+        if copier is None or type(item) is not self._kind.cls:
             return attrs.evolve(item, version=version)  # type: ignore[misc]
-        copy = object.__new__(type(item))
-        for name in names:
-            object.__setattr__(copy, name, getattr(item, name))
-        object.__setattr__(copy, "version", version)
-        return copy
+        return copier.copy(item, version)
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
