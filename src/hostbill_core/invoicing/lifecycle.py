@@ -39,7 +39,13 @@ from hostbill_core.calendar import require_date
 from hostbill_core.errors import ConfigurationError, InvalidTransitionError, ValidationError
 from hostbill_core.model.checks import check_currency
 from hostbill_core.model.clients import Client
-from hostbill_core.model.invoices import ClientSnapshot, Invoice, InvoiceStatus, evolve_invoice
+from hostbill_core.model.invoices import (
+    ClientSnapshot,
+    Invoice,
+    InvoiceStatus,
+    evolve_invoice,
+    fill_new_invoice,
+)
 from hostbill_core.money import exact_sum
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "Source",
     "cancel",
     "issue",
+    "issue_new",
     "refund",
     "send_to_collections",
     "settle",
@@ -156,6 +163,30 @@ def issue(
         InvalidTransitionError: the invoice is not a draft.
         ValidationError: the invoice has no lines, or its total is negative.
     """
+    changes, text = _issue_changes(invoice, on, numbering)
+    changes["client"] = client or invoice.client
+    return InvoiceChange(evolve_invoice(invoice, **changes), text)
+
+
+def issue_new(invoice: Invoice, on: date, numbering: Numbering) -> InvoiceChange:
+    """:func:`issue` for a draft just built, which the caller alone holds: issued in place.
+
+    The result equals ``issue(invoice, on, numbering)``, with the same checks and the same
+    refusals; the issue's fields are filled into ``invoice`` itself
+    (:func:`~hostbill_core.model.invoices.fill_new_invoice`) instead of a copy of it, so the
+    caller must not use ``invoice`` afterwards (nor after a refusal).
+
+    Raises:
+        InvalidTransitionError, ValidationError: as :func:`issue`.
+    """
+    changes, text = _issue_changes(invoice, on, numbering)
+    return InvoiceChange(fill_new_invoice(invoice, changes), text)
+
+
+def _issue_changes(
+    invoice: Invoice, on: date, numbering: Numbering
+) -> tuple[dict[str, object], str]:
+    # The fields issuing changes (a number is taken) and the step in words.
     _move(invoice, _S.UNPAID)
     if not invoice.lines:
         raise ValidationError("lines", (), "an invoice is issued with at least one line")
@@ -164,7 +195,6 @@ def issue(
         raise ValidationError("total", total, "a negative total is a credit note")
     require_date("issued_on", on)  # before a number is taken, as building the invoice would
     changes: dict[str, object] = {"status": _S.UNPAID, "issued_on": on}
-    changes["client"] = client or invoice.client
     if numbering.mode is NumberingMode.PROFORMA:
         changes["proforma_number"] = number = numbering.take(numbering.proforma_series)
         label = f"proforma {number}"
@@ -175,7 +205,7 @@ def issue(
     if total.amount == exact_sum((invoice.credit_applied.amount, invoice.amount_paid.amount)):
         changes.update(_paid_changes(changes.get("number", invoice.number), on, numbering))
         text += ", nothing due: paid at once"
-    return InvoiceChange(evolve_invoice(invoice, **changes), text)
+    return changes, text
 
 
 class Source(enum.Enum):

@@ -19,7 +19,7 @@ import attrs
 from hostbill_core.invoicing.credit import CreditRequest, apply_credit_on_issue
 from hostbill_core.invoicing.grouping import InvoiceDraft, group_items
 from hostbill_core.invoicing.items import BillableItem, natural_key
-from hostbill_core.invoicing.lifecycle import issue
+from hostbill_core.invoicing.lifecycle import issue_new
 from hostbill_core.model import (
     CreditEntryId,
     InvoiceId,
@@ -113,7 +113,7 @@ def issue_draft(work: ClientWork, draft: InvoiceDraft) -> bool:
     invoice_id = invoice_id_for(client.id, draft.items[0].key)  # the first line's key
     numbering, details, credit_settings = work.issuing()
     notes = "\n".join(n for n in (note, client.invoice_note) if n)
-    issued = issue(draft.to_invoice(invoice_id, details, notes), run.as_of, numbering)
+    issued = issue_new(draft.to_invoice(invoice_id, details, notes), run.as_of, numbering)
     request = CreditRequest(CreditEntryId(f"{invoice_id}-credit"), run.at, run.settings.actor)
     credit = apply_credit_on_issue(
         work.ledger(draft.currency), issued.invoice, request, numbering, credit_settings
