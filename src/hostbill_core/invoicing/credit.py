@@ -203,16 +203,16 @@ def apply_credit(
         raise ValidationError("invoice.client_id", invoice.client_id, "another client's invoice")
     check_currency("invoice.currency", zero(invoice.currency), ledger.currency)
     balance = ledger.balance
-    candidates = [max(balance, zero(ledger.currency))]
     if request.limit is not None:
         check_currency("limit", request.limit, ledger.currency)
         if request.limit.amount < 0:
             raise ValidationError("limit", request.limit, "a limit is zero or more")
-    if candidates[0].amount > 0:  # else nothing is applied, whatever the balance due
-        candidates.append(invoice.balance_due)
+    applied = zero(ledger.currency)  # nothing from a balance of zero or less, whatever is due
+    if balance.amount > 0:
+        candidates = [balance, invoice.balance_due]
         if request.limit is not None:
             candidates.append(request.limit)
-    applied = min(candidates)
+        applied = min(candidates)
     if applied.amount <= 0:
         text = f"no credit applied: balance {balance.amount} {ledger.currency}"
         return CreditApplication(ledger, invoice, None, zero(ledger.currency), text)
