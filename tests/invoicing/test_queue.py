@@ -48,6 +48,12 @@ def test_queued_items_join_the_earliest_invoice_due_on_or_after_their_due_date()
     )
 
 
+def test_nothing_joins_from_an_empty_queue() -> None:
+    # usecases.queue.with_queued returns the items as they are when nothing is queued.
+    picked = joining((), {"USD": DAY, "EUR": date(2026, 3, 5)})
+    assert (picked.entries, picked.items) == ((), ())
+
+
 def test_a_joining_item_about_a_service_takes_the_services_group() -> None:
     entry = queue_entry(item("m/a", service="s1"))
     (joined,) = joining([entry], {"USD": DAY}, {"s1": "g-web"}).items  # type: ignore[dict-item]

@@ -144,12 +144,16 @@ def with_queued(work: ClientWork, items: list[BillableItem]) -> list[BillableIte
     """``items`` and the client's queued items that join their invoices (see :func:`joining`).
 
     The joining items leave the queue through the client's unit of work (not committed).
+    With nothing queued (most clients, most days) nothing joins: ``items`` are returned.
     """
+    queued = work.queued()
+    if not queued:
+        return items
     due_dates: dict[str, date] = {}
     for item in items:
         known = due_dates.get(item.currency)
         due_dates[item.currency] = item.due_date if known is None else min(known, item.due_date)
-    taken = joining(work.queued(), due_dates, _groups(work))
+    taken = joining(queued, due_dates, _groups(work))
     work.unqueue(taken.entries)
     return [*items, *taken.items]
 
