@@ -20,6 +20,7 @@ from hostbill_core.money import (
     sum_money,
     to_minor,
     to_money,
+    zero,
 )
 from hostbill_core.testing.strategies import CURRENCIES, currencies
 
@@ -101,6 +102,9 @@ class TestMinorUnits:
 
     def test_sum_money(self) -> None:
         assert sum_money([], "EUR") == to_money(0, "EUR")
+        # Nothing added gives the zero kept per currency: the same amount, written the same.
+        assert sum_money([], "EUR") is zero("EUR")
+        assert repr(sum_money([], "EUR").amount) == repr(Decimal(0))  # as Money(Decimal(0))
         total = sum_money([to_money("0.10", "EUR"), to_money("0.20", "EUR")], "EUR")
         assert total == to_money("0.30", "EUR")
         with pytest.raises(CurrencyMismatchError):

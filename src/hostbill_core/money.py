@@ -289,6 +289,8 @@ def sum_money(items: Iterable[Money], currency: str | Currency) -> Money:
         if item.currency.code != code:
             raise CurrencyMismatchError(code, item.currency.code, "sum")
         total = add(total, item.amount)
+    if total is _NOTHING:  # nothing added (a new ledger's balance): the one zero kept
+        return zero(code)
     return Money(total, code)
 
 
