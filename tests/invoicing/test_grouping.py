@@ -298,6 +298,23 @@ def test_drafts_built_slot_by_slot_across_a_run_equal_built_ones() -> None:
     assert [repr(d) for d in fast] == [repr(d) for d in slow]
 
 
+@pytest.mark.parametrize("count", [1, 2, 8, 9, 30])
+def test_few_drafts_filled_one_by_one_equal_drafts_filled_in_bulk(count: int) -> None:
+    # Up to 8 runs new_drafts fills each draft in turn, beyond in bulk: both build them.
+    runs = [(item(f"k{n}", "1.10", tax="0.22"), item(f"l{n}", "2.00")) for n in range(count)]
+    fast = new_drafts(runs, [332] * count)  # 1.10 + 0.22 + 2.00 = 3.32 → 332
+    slow = [InvoiceDraft(run) for run in runs]
+    assert fast == slow
+    assert [(d.minor_total, repr(d)) for d in fast] == [(d.minor_total, repr(d)) for d in slow]
+
+
+def test_no_groups_give_the_empty_layout_as_built() -> None:
+    # GroupLayout.of(()) hands out one empty layout, equal to the one built from an empty list.
+    assert GroupLayout.of(()) == GroupLayout.of([])
+    assert GroupLayout.of(()) is GroupLayout.of(())
+    assert not GroupLayout.of(()).shown
+
+
 def test_a_draft_total_is_its_items_minor_units_as_money() -> None:
     # 1,980 + 198 tax and 330 + 33 tax: 2,541 JPY, whole yen
     (draft,) = group_items(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 
 import attrs
 
@@ -122,6 +123,8 @@ class GroupLayout:
         Raises:
             ValidationError: two groups with one id, or a service in two groups.
         """
+        if groups == ():  # no groups (most clients): the one empty layout, built once
+            return _NO_GROUPS
         shown: dict[ServiceGroupId, ServiceGroup] = {}
         hidden: set[ServiceGroupId] = set()
         clients: dict[ServiceGroupId, str] = {}
@@ -177,6 +180,11 @@ class GroupLayout:
             return (item.due_date, (1, group.name, group.id), place, item.key)
 
         return key
+
+
+_NO_GROUPS = GroupLayout(
+    MappingProxyType({}), frozenset(), MappingProxyType({}), MappingProxyType({})
+)
 
 
 @attrs.frozen
