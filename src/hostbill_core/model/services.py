@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from operator import attrgetter
 
 import attrs
 from moneyed import Money
@@ -18,7 +19,7 @@ from hostbill_core.model.checks import (
 )
 from hostbill_core.model.ids import ClientId, PlanId, ProductId, ServiceGroupId, ServiceId
 
-__all__ = ["Service", "ServiceGroup", "ServiceStatus"]
+__all__ = ["Service", "ServiceGroup", "ServiceStatus", "with_status"]
 
 
 class ServiceStatus(enum.Enum):
@@ -74,6 +75,28 @@ class Service:
     price_override: Money | None = attrs.field(default=None, validator=_optional_price)
     expires_on: date | None = attrs.field(default=None, validator=optional_calendar_date)
     version: int = attrs.field(default=0, validator=version_number)
+
+
+_NAMES = tuple(field.name for field in attrs.fields(Service))
+_VALUES = attrgetter(*_NAMES)  # every field's value, in field order, in one call
+_SETTERS = tuple(Service.__dict__[name].__set__ for name in _NAMES)  # each field's slot
+_SET_STATUS = Service.__dict__["status"].__set__
+
+
+def with_status(service: Service, status: ServiceStatus) -> Service:
+    """``attrs.evolve(service, status=status)``, the other fields copied as they are.
+
+    A Service checks no field against another and ``status`` has no check of its own, so
+    the other fields (checked when ``service`` was built) need no check again; a subclass
+    goes through ``attrs.evolve``. The renewal engine's state changes use it.
+    """
+    if type(service) is not Service:
+        return attrs.evolve(service, status=status)
+    copy: Service = object.__new__(Service)
+    for set_slot, value in zip(_SETTERS, _VALUES(service), strict=True):
+        set_slot(copy, value)
+    _SET_STATUS(copy, status)
+    return copy
 
 
 @attrs.frozen

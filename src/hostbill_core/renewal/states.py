@@ -34,10 +34,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-import attrs
-
 from hostbill_core.errors import InvalidTransitionError
-from hostbill_core.model.services import Service, ServiceStatus
+from hostbill_core.model.services import Service, ServiceStatus, with_status
 
 __all__ = [
     "TRANSITIONS",
@@ -85,7 +83,7 @@ def transition(service: Service, target: ServiceStatus) -> Service:
     if target not in TRANSITIONS[service.status]:
         allowed = tuple(s.value for s in allowed_targets(service.status))
         raise InvalidTransitionError("service", service.status.value, target.value, allowed)
-    return attrs.evolve(service, status=target)
+    return with_status(service, target)
 
 
 def activate(service: Service) -> Service:
