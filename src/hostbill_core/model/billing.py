@@ -83,3 +83,19 @@ class BillingState:
     def new(cls, client_id: ClientId) -> BillingState:
         """The empty state of a client the run has not seen yet."""
         return cls(client_id, client_id)
+
+    def remembering(
+        self,
+        done: tuple[str, ...],
+        locked_out: bool,
+        scheduled: tuple[ScheduledChange, ...],
+        checked: str,
+    ) -> BillingState:
+        """The state with what a billing run remembers replaced: all but the ids and version.
+
+        Equal to ``attrs.evolve`` with those four fields (built and checked the same way),
+        without its per-call look-up of every field; the billing run stores one per client.
+        """
+        return BillingState(
+            self.id, self.client_id, done, locked_out, scheduled, self.version, checked
+        )

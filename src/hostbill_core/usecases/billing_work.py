@@ -333,9 +333,7 @@ class ClientWork:
             wake = self._wake() or NEVER
             marked = self._versions(versions, old.version + 1)  # the version once saved
             checked = mark(self.run.fingerprint, self.run.as_of, wake, marked)
-        state = attrs.evolve(
-            old, done=done, locked_out=locked_out, scheduled=scheduled, checked=checked
-        )
+        state = old.remembering(done, locked_out, scheduled, checked)
         if self.state.version == 0:
             self.uow.billing_states.add(state)
         else:
