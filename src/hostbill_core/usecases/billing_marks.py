@@ -4,8 +4,8 @@ When a client's day is complete (every pass ran, the client is not locked out) a
 writes its :class:`~hostbill_core.model.BillingState` anyway (it did something: a run that
 changes nothing writes nothing), the state carries a mark: the day, a digest of the run's
 settings and catalogue, and a digest of the versions of the client, of each of its services
-and of the state itself as the run leaves them. A rerun of the same day reads the marked
-states of a batch and the versions of those clients and their services (``versions``, no
+and of the state itself as the run leaves them. A rerun of the same day reads the marks
+of a batch's states and the versions of those clients and their services (``versions``, no
 record decoded); a client whose mark is reproduced exactly is skipped, reported as examined
 with nothing to do. That is what the full rerun would find, by idempotence: the day's
 outcome for a client depends on the day, the settings, the catalogue, the client, its
@@ -36,7 +36,7 @@ from importlib import metadata
 
 import attrs
 
-from hostbill_core.model import BillingState, ClientId
+from hostbill_core.model import ClientId
 from hostbill_core.ports import UnitOfWork
 
 __all__ = ["canonical", "day_fingerprint", "mark", "quiet_clients"]
@@ -109,26 +109,26 @@ def quiet_clients(
     uow: UnitOfWork,
     fingerprint: str,
     client_ids: Collection[ClientId],
-    states: Mapping[ClientId, tuple[BillingState, ...]],
+    marks: Mapping[ClientId, tuple[str, int]],
 ) -> dict[ClientId, int]:
     """The clients whose mark for this day still holds, with their number of services.
 
-    Reads the versions of marked clients and their services only (two queries); a run whose
-    day has not been marked yet reads nothing.
+    ``marks`` holds each client's billing state's ``(checked, version)``
+    (:meth:`~hostbill_core.ports.BillingStates.marks`). Reads the versions of marked clients
+    and their services only (two queries); a run whose day has not been marked yet reads
+    nothing.
     """
     prefix = f"{fingerprint}/"
-    marked = [c for c in client_ids if c in states and states[c][0].checked.startswith(prefix)]
+    marked = [c for c in client_ids if c in marks and marks[c][0].startswith(prefix)]
     if not fingerprint or not marked:
         return {}
     clients = uow.clients.versions(marked)
     services = uow.services.versions(marked)
     quiet: dict[ClientId, int] = {}
     for client_id in marked:
-        state = states[client_id][0]
+        checked, state_version = marks[client_id]
         record = clients.get(client_id)
         pairs = services.get(client_id, ())
-        if record and state.checked == mark(
-            fingerprint, client_id, record[0][1], pairs, state.version
-        ):
+        if record and checked == mark(fingerprint, client_id, record[0][1], pairs, state_version):
             quiet[client_id] = len(pairs)
     return quiet
