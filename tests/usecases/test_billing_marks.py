@@ -18,7 +18,7 @@ SETTINGS = BillingSettings()
 
 
 class Reads:
-    """Counts the batch reads of records (``for_clients``) per repository."""
+    """Counts the batch reads of records (``for_clients``) per repository, states included."""
 
     def __init__(self, factory):
         self.factory, self.calls = factory, []
@@ -40,6 +40,7 @@ class Reads:
 
         class Uow:
             clients, services = Counted("clients"), Counted("services")
+            billing_states = Counted("billing_states")
 
             def __enter__(self):
                 uow.__enter__()
@@ -96,7 +97,8 @@ def test_a_change_to_a_marked_client_makes_the_rerun_bill_it_in_full(uow, change
         work.commit()
     reads = Reads(uow)
     again = run_billing(reads, DAY, SETTINGS)
-    assert reads.calls == ["clients", "services"]  # c1 is read again (c2 stays skipped)
+    # c1's state and records are read in full again (c2 stays skipped: its mark was enough)
+    assert reads.calls == ["billing_states", "clients", "services"]
     if change == "state":  # its reminders were forgotten: the rerun sends them again
         assert [e.name for e in again.events] == ["renewal.reminder"]
     else:
@@ -110,7 +112,7 @@ def test_other_settings_or_another_day_are_not_covered_by_a_mark(uow):
     later = BillingSettings(renewal=RenewalSettings(invoice_lead_days=7))
     run_billing(reads, DAY, later)
     run_billing(reads, date(2026, 3, 11), SETTINGS)
-    assert reads.calls == ["clients", "services"] * 2
+    assert reads.calls == ["billing_states", "clients", "services"] * 2
 
 
 def test_a_locked_out_client_is_never_marked(uow):

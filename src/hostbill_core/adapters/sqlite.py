@@ -34,6 +34,7 @@ The schema is versioned and created or migrated on open; opening twice changes n
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 import threading
@@ -82,13 +83,19 @@ _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
 # converter's order (an attrs class's field order), so one aggregate always gives one text;
 # sorting them cost 10-20 % of the encoding (callgrind: a lone encode, a billing run).
 _ENCODE = json.JSONEncoder().encode
+_COPIERS: dict[type[Any], tuple[str, ...] | None] = {}  # _copier's answers, by class
 
 
 def _copier(cls: type[Any]) -> tuple[str, ...] | None:
-    """The field names of a slotted attrs class whose slots are its fields, else None."""
-    names = tuple(field.name for field in attrs.fields(cls))
-    slots = set(getattr(cls, "__slots__", ())) - {"__weakref__"}
-    return names if slots == set(names) and "version" in names else None
+    """The field names of a slotted attrs class whose slots are its fields, else None.
+
+    Worked out once per class: every unit of work builds a repository of each kind.
+    """
+    if cls not in _COPIERS:
+        names = tuple(field.name for field in attrs.fields(cls))
+        slots = set(getattr(cls, "__slots__", ())) - {"__weakref__"}
+        _COPIERS[cls] = names if slots == set(names) and "version" in names else None
+    return _COPIERS[cls]
 
 
 class SqliteStore:
@@ -326,30 +333,32 @@ class _SqliteRepository(Generic[T]):
     def _by_client(self, columns: str, client_ids: Collection[ClientId]) -> Iterator[Any]:
         """Rows of ``columns`` of the clients' aggregates, by client then id, in chunks."""
         ids = list(client_ids)
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            yield from self._db.execute(
+        chunks = (ids[start : start + _IN_CHUNK] for start in range(0, len(ids), _IN_CHUNK))
+        return itertools.chain.from_iterable(
+            self._db.execute(
                 f"SELECT {columns} FROM aggregates INDEXED BY aggregates_by_client"
                 f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
                 " ORDER BY client_id, id",
                 (self._kind.name, *chunk),
-            )
+            ).fetchall()
+            for chunk in chunks
+        )
 
     def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
         """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
-        found: dict[ClientId, list[T]] = {}
+        found: dict[str, list[T]] = {}
         for client_id, data, version in self._by_client("client_id, data, version", client_ids):
-            found.setdefault(ClientId(client_id), []).append(self._load(data, version))
-        return {client_id: tuple(items) for client_id, items in found.items()}
+            found.setdefault(client_id, []).append(self._load(data, version))
+        return {ClientId(client_id): tuple(items) for client_id, items in found.items()}
 
     def versions(
         self, client_ids: Collection[ClientId]
     ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
         """(id, version) of each client's aggregates, ordered by id; no row is decoded."""
-        found: dict[ClientId, list[tuple[str, int]]] = {}
+        found: dict[str, list[tuple[str, int]]] = {}
         for client_id, id, version in self._by_client("client_id, id, version", client_ids):
-            found.setdefault(ClientId(client_id), []).append((id, version))
-        return {client_id: tuple(pairs) for client_id, pairs in found.items()}
+            found.setdefault(client_id, []).append((id, version))
+        return {ClientId(client_id): tuple(pairs) for client_id, pairs in found.items()}
 
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
@@ -387,9 +396,8 @@ class _SqliteBillingStates(_SqliteRepository[BillingState]):
                 "SELECT id, json_extract(data, '$.checked'), version FROM aggregates"
                 f" WHERE kind = ? AND id IN ({', '.join('?' * len(chunk))})",
                 (self._kind.name, *chunk),
-            )
-            for id, checked, version in rows:
-                found[ClientId(id)] = (checked or "", version)
+            ).fetchall()
+            found.update((ClientId(id), (checked or "", version)) for id, checked, version in rows)
         return found
 
 

@@ -108,7 +108,8 @@ def _in_one_transaction(
         marks = uow.billing_states.marks(client_ids)
         quiet = quiet_clients(uow, run.fingerprint, client_ids, marks)
         busy = [c for c in client_ids if c not in quiet]
-        states = uow.billing_states.for_clients([c for c in busy if c in marks])
+        stated = [c for c in busy if c in marks]  # the others have no state
+        states = uow.billing_states.for_clients(stated) if stated else {}
         records = PageRecords(uow, busy, states)
         runs = [
             ClientRun(client_id, quiet[client_id])
