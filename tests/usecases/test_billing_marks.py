@@ -18,7 +18,7 @@ SETTINGS = BillingSettings()
 
 
 class Reads:
-    """Counts the batch reads of records (``for_clients``) per repository."""
+    """Counts the batch reads of records (``for_clients``) per repository, states included."""
 
     def __init__(self, factory):
         self.factory, self.calls = factory, []
@@ -40,6 +40,7 @@ class Reads:
 
         class Uow:
             clients, services = Counted("clients"), Counted("services")
+            billing_states = Counted("billing_states")
 
             def __enter__(self):
                 uow.__enter__()
@@ -96,7 +97,8 @@ def test_a_change_to_a_marked_client_makes_the_rerun_bill_it_in_full(uow, change
         work.commit()
     reads = Reads(uow)
     again = run_billing(reads, DAY, SETTINGS)
-    assert reads.calls == ["clients", "services"]  # c1 is read again (c2 stays skipped)
+    # c1's state and records are read in full again (c2 stays skipped: its mark was enough)
+    assert reads.calls == ["billing_states", "clients", "services"]
     if change == "state":  # its reminders were forgotten: the rerun sends them again
         assert [e.name for e in again.events] == ["renewal.reminder"]
     else:
@@ -108,7 +110,7 @@ def test_other_settings_are_not_covered_by_a_mark(uow):
     run_billing(uow, DAY, SETTINGS)
     reads = Reads(uow)
     run_billing(reads, DAY, BillingSettings(renewal=RenewalSettings(invoice_lead_days=7)))
-    assert reads.calls == ["clients", "services"]
+    assert reads.calls == ["billing_states", "clients", "services"]
 
 
 def test_a_mark_covers_the_days_until_the_clients_next_event(uow):
@@ -128,7 +130,7 @@ def test_a_mark_covers_the_days_until_the_clients_next_event(uow):
         assert (skipped.clients, skipped.clients_examined) == ((), 2)
     assert reads.calls == []
     woken = run_billing(reads, date(2026, 3, 13), SETTINGS)
-    assert reads.calls == ["clients", "services"]
+    assert reads.calls == ["billing_states", "clients", "services"]
     assert [(e.name, e.subject) for e in woken.events] == [("renewal.reminder", "s1")]
 
 

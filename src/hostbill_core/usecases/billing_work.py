@@ -77,7 +77,8 @@ class ClientRecords:
 class PageRecords:
     """The records of a page of clients, read with one query per kind (``for_clients``).
 
-    The billing states are read first, by the caller (they hold the marks of complete days).
+    The billing states are read by the caller, once their marks have told which clients of
+    the page are skipped (:mod:`~hostbill_core.usecases.billing_marks`).
     Besides each client's record and services, its waiting cancellation requests, credit
     entries, promotion redemptions and queued items are read with the page: most clients have
     none, and one query per kind and page replaces four per client.
