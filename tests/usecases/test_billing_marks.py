@@ -178,3 +178,19 @@ def test_the_fingerprint_does_not_depend_on_set_order_or_the_process():
     settings = BillingSettings(sequence=RenewalSequence(steps=(one,)))
     assert run_fingerprint(settings) == run_fingerprint(attrs.evolve(settings))
     assert run_fingerprint(settings) != run_fingerprint(SETTINGS)
+
+
+def test_a_client_whose_services_the_run_cancelled_is_marked_for_good(uow):
+    # s1 due 2026-02-01 and never paid: by DAY (03-10) the run catches up its invoice,
+    # reminders, suspension (day 7) and cancellation (day 30, 03-03). A cancelled service
+    # keeps no event key, yet the client gets a state for its mark, with no day to wake on:
+    # later runs skip it without reading its records.
+    seed(uow, [client("c1")], [service("s1", "c1", date(2026, 1, 1), date(2026, 2, 1))])
+    first = run_billing(uow, DAY, SETTINGS)
+    assert [a.kind.value for a in first.actions][-1] == "cancel"
+    with uow() as work:
+        state = work.billing_states.get("c1")
+    assert (state.done, state.checked.split("/")[1:3]) == ((), ["2026-03-10", "9999-12-31"])
+    reads = Reads(uow)
+    later = run_billing(reads, date(2026, 6, 1), SETTINGS)
+    assert (reads.calls, later.clients, later.clients_examined) == ([], (), 1)

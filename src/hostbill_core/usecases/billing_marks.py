@@ -20,7 +20,8 @@ meanwhile is never covered by a mark.
 A client billed whose stored state did not change is still written when its mark does not
 hold (a new day, something changed, or never marked), so that the next runs can skip it; a
 rerun of the same day finds the marks holding and writes nothing. A client the run never had
-anything to do for has no state and no mark: each run bills it in full.
+anything to do for has no state and no mark: each run bills it in full (one whose services
+the run cancelled, leaving no event key to keep, is marked all the same).
 
 >>> settings = run_fingerprint("settings", "catalogue")
 >>> day, wake = date(2026, 3, 1), date(2026, 3, 8)
