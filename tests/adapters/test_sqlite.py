@@ -83,6 +83,18 @@ def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
         assert uow.invoice_numbers.next("INV") == 2
         with pytest.raises(ConflictError, match="exists"):
             uow.invoices.add(sample_invoice())
+        assert uow.services.versions(["client-1"]) == {"client-1": (("service-1", 2),)}
+
+
+def test_versions_are_read_from_the_by_client_index_alone() -> None:
+    # Schema 3: the index holds (kind, client_id, id, version), so no row is visited.
+    store = SqliteStore(":memory:")
+    plan = store._connection.execute(
+        "EXPLAIN QUERY PLAN SELECT client_id, id, version FROM aggregates "
+        "INDEXED BY aggregates_by_client WHERE kind = ? AND client_id IN (?, ?)",
+        ("service", "c1", "c2"),
+    ).fetchall()
+    assert any("COVERING INDEX aggregates_by_client" in row[-1] for row in plan)
 
 
 def test_duplicate_natural_key_leaves_the_transaction_usable() -> None:
