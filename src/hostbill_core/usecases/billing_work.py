@@ -366,6 +366,8 @@ class ClientWork:
             if run.catalogue.renews(s.plan_id)
             and (s.id not in ends or s.next_due_date < ends[s.id])
         ]
+        if not billable:
+            return None  # no renewal context asked for: a client override may refuse it
         context = run.renewal_context(self.client)
         planner = run.planner if context is run.renewal else None
         return next_event_on(
