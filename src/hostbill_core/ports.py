@@ -180,8 +180,8 @@ class BillingStates(Repository[BillingState], Protocol):
         What :meth:`Repository.for_clients` would return, reduced to each state's
         :attr:`~hostbill_core.model.BillingState.checked` text and version: the billing
         run decides from them which clients it may skip (their mark holds for the day)
-        before reading any state in full. It sees this unit of work's own writes, as ``for_clients`` does. A
-        client without a state is absent.
+        before reading any state in full. It sees this unit of work's own writes, as
+        ``for_clients`` does. A client without a state is absent.
         """
         ...
 
