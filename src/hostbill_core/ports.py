@@ -56,6 +56,7 @@ from hostbill_core.model.refunds import Refund
 from hostbill_core.money import ExchangeRate
 
 __all__ = [
+    "BillingStates",
     "Clock",
     "Event",
     "EventSink",
@@ -161,6 +162,30 @@ class Repository(Protocol[T]):
         ...
 
 
+class BillingStates(Repository[BillingState], Protocol):
+    """The billing states, with a cheap read of the marks of complete days.
+
+    Examples:
+        >>> from hostbill_core.adapters.memory import MemoryStore
+        >>> from hostbill_core.model import BillingState
+        >>> with MemoryStore().unit_of_work() as uow:
+        ...     _ = uow.billing_states.add(BillingState("c1", "c1", checked="marked"))
+        ...     uow.billing_states.marks(["c1", "c2"])
+        {'c1': ('marked', 1)}
+    """
+
+    def marks(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[str, int]]:
+        """Return ``(checked, version)`` of each client's billing state, building no state.
+
+        What :meth:`Repository.for_clients` would return, reduced to each state's
+        :attr:`~hostbill_core.model.BillingState.checked` text and version: the billing
+        run decides from them which clients it may skip (their mark holds for the day)
+        before reading any state in full. It sees this unit of work's own writes, as
+        ``for_clients`` does. A client without a state is absent.
+        """
+        ...
+
+
 class InvoiceNumbers(Protocol):
     """Hands out invoice numbers per series: 1, 2, 3 … with no gap and no repeat.
 
@@ -254,7 +279,7 @@ class UnitOfWork(Protocol):
         ...
 
     @property
-    def billing_states(self) -> Repository[BillingState]:
+    def billing_states(self) -> BillingStates:
         """What the billing run remembers per client (events done, lockout, scheduled changes)."""
         ...
 

@@ -83,6 +83,32 @@ def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
         assert uow.invoice_numbers.next("INV") == 2
         with pytest.raises(ConflictError, match="exists"):
             uow.invoices.add(sample_invoice())
+        assert uow.services.versions(["client-1"]) == {"client-1": (("service-1", 2),)}
+
+
+@pytest.mark.parametrize(
+    ("sql", "params"),
+    [
+        (
+            "SELECT client_id, id, version FROM aggregates INDEXED BY aggregates_by_client "
+            "WHERE kind = ? AND client_id IN (?, ?) ORDER BY client_id, id",
+            ("service", "c1", "c2"),
+        ),
+        (
+            "SELECT DISTINCT client_id FROM aggregates WHERE kind = ? AND client_id IS NOT NULL"
+            " AND client_id > ? AND due IS NOT NULL AND due <= ? ORDER BY client_id LIMIT ?",
+            ("service", "c1", "2026-03-01", 500),
+        ),
+    ],
+    ids=["versions", "client_ids"],
+)
+def test_versions_and_client_pages_are_read_from_the_by_client_index_alone(
+    sql: str, params: tuple[object, ...]
+) -> None:
+    # Schema 3: the index holds (kind, client_id, id, version, due): no row is visited.
+    store = SqliteStore(":memory:")
+    plan = store._connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    assert any("COVERING INDEX aggregates_by_client" in row[-1] for row in plan), plan
 
 
 def test_duplicate_natural_key_leaves_the_transaction_usable() -> None:

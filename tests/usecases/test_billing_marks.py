@@ -18,7 +18,7 @@ SETTINGS = BillingSettings()
 
 
 class Reads:
-    """Counts the batch reads of records (``for_clients``) per repository."""
+    """Counts the batch reads of records (``for_clients``) per repository, states included."""
 
     def __init__(self, factory):
         self.factory, self.calls = factory, []
@@ -40,6 +40,7 @@ class Reads:
 
         class Uow:
             clients, services = Counted("clients"), Counted("services")
+            billing_states = Counted("billing_states")
 
             def __enter__(self):
                 uow.__enter__()
@@ -96,7 +97,8 @@ def test_a_change_to_a_marked_client_makes_the_rerun_bill_it_in_full(uow, change
         work.commit()
     reads = Reads(uow)
     again = run_billing(reads, DAY, SETTINGS)
-    assert reads.calls == ["clients", "services"]  # c1 is read again (c2 stays skipped)
+    # c1's state and records are read in full again (c2 stays skipped: its mark was enough)
+    assert reads.calls == ["billing_states", "clients", "services"]
     if change == "state":  # its reminders were forgotten: the rerun sends them again
         assert [e.name for e in again.events] == ["renewal.reminder"]
     else:
@@ -108,7 +110,7 @@ def test_other_settings_are_not_covered_by_a_mark(uow):
     run_billing(uow, DAY, SETTINGS)
     reads = Reads(uow)
     run_billing(reads, DAY, BillingSettings(renewal=RenewalSettings(invoice_lead_days=7)))
-    assert reads.calls == ["clients", "services"]
+    assert reads.calls == ["billing_states", "clients", "services"]
 
 
 def test_a_mark_covers_the_days_until_the_clients_next_event(uow):
@@ -128,7 +130,7 @@ def test_a_mark_covers_the_days_until_the_clients_next_event(uow):
         assert (skipped.clients, skipped.clients_examined) == ((), 2)
     assert reads.calls == []
     woken = run_billing(reads, date(2026, 3, 13), SETTINGS)
-    assert reads.calls == ["clients", "services"]
+    assert reads.calls == ["billing_states", "clients", "services"]
     assert [(e.name, e.subject) for e in woken.events] == [("renewal.reminder", "s1")]
 
 
@@ -176,3 +178,19 @@ def test_the_fingerprint_does_not_depend_on_set_order_or_the_process():
     settings = BillingSettings(sequence=RenewalSequence(steps=(one,)))
     assert run_fingerprint(settings) == run_fingerprint(attrs.evolve(settings))
     assert run_fingerprint(settings) != run_fingerprint(SETTINGS)
+
+
+def test_a_client_whose_services_the_run_cancelled_is_marked_for_good(uow):
+    # s1 due 2026-02-01 and never paid: by DAY (03-10) the run catches up its invoice,
+    # reminders, suspension (day 7) and cancellation (day 30, 03-03). A cancelled service
+    # keeps no event key, yet the client gets a state for its mark, with no day to wake on:
+    # later runs skip it without reading its records.
+    seed(uow, [client("c1")], [service("s1", "c1", date(2026, 1, 1), date(2026, 2, 1))])
+    first = run_billing(uow, DAY, SETTINGS)
+    assert [a.kind.value for a in first.actions][-1] == "cancel"
+    with uow() as work:
+        state = work.billing_states.get("c1")
+    assert (state.done, state.checked.split("/")[1:3]) == ((), ["2026-03-10", "9999-12-31"])
+    reads = Reads(uow)
+    later = run_billing(reads, date(2026, 6, 1), SETTINGS)
+    assert (reads.calls, later.clients, later.clients_examined) == ([], (), 1)

@@ -204,6 +204,22 @@ def test_a_run_with_a_waiting_request_is_idempotent_and_its_dry_run_exact(uow):
     assert snapshot(uow) == before
 
 
+def test_a_waiting_request_leaves_the_clients_mark_no_day_to_wake_on(uow):
+    # After the run of 14 Feb (invoice and first reminder of 28 Feb), the client's next event
+    # is the 7-day reminder on 21 Feb. An end-of-term request then ends s1 on 28 Feb: the run
+    # of 21 Feb sends nothing and marks the client again with no day to wake on (no due date
+    # of s1 before the request's day is left), so no later run bills it in full.
+    shop(uow)
+    run_billing(uow, date(2026, 2, 14), SETTINGS)
+    cancel_service(uow, "s1", on=date(2026, 2, 20), mode=END)
+    assert run_billing(uow, date(2026, 2, 21), SETTINGS).clients == ()
+    with uow() as work:
+        assert work.billing_states.get("c1").checked.split("/")[1:3] == [
+            "2026-02-21",
+            "9999-12-31",
+        ]
+
+
 def test_a_client_billed_alone_reads_its_waiting_requests_too(uow):
     # bill_client without the page's records (a batch that failed bills each client alone)
     shop(uow)

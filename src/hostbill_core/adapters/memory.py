@@ -313,6 +313,19 @@ class _MemoryRepository(Generic[T]):
         self._staged_keys.clear()
 
 
+class _MemoryBillingStates(_MemoryRepository[BillingState]):
+    """The billing states, with their marks read from the visible states."""
+
+    def marks(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[str, int]]:
+        """``(checked, version)`` of each client's visible state (its id is the client's)."""
+        found = {}
+        for client_id in client_ids:
+            state = self._visible(client_id)
+            if state is not None:
+                found[client_id] = (state.checked, state.version)
+        return found
+
+
 class _MemoryNumbers:
     """Invoice numbers taken inside a unit of work: series → (committed base, last taken)."""
 
@@ -349,7 +362,7 @@ class MemoryUnitOfWork:
     quotes: _MemoryRepository[Quote]
     invitations: _MemoryRepository[Invitation]
     storefront_users: _MemoryRepository[StorefrontUser]
-    billing_states: _MemoryRepository[BillingState]
+    billing_states: _MemoryBillingStates
     refunds: _MemoryRepository[Refund]
     queued_items: _MemoryRepository[QueuedItem]
     promotion_redemptions: _MemoryRepository[PromotionRedemption]
@@ -358,7 +371,8 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         for name, kind in KINDS.items():
-            setattr(self, name, _MemoryRepository(kind, store._tables[name]))
+            repository = _MemoryBillingStates if name == "billing_states" else _MemoryRepository
+            setattr(self, name, repository(kind, store._tables[name]))
         self.numbers = _MemoryNumbers(store._counters)
         self.invoice_numbers = self.numbers
 

@@ -386,6 +386,22 @@ class _SqlRepository(Generic[T]):
         return tuple(ClientId(row[0]) for row in self._session.conn.execute(query))
 
 
+class _SqlBillingStates(_SqlRepository[BillingState]):
+    """The billing states, with their marks."""
+
+    def marks(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[str, int]]:
+        """``(checked, version)`` of each client's state, taken from :meth:`for_clients`.
+
+        The simplest correct form: the states are read and decoded in full, as ``for_clients``
+        reads them. The JSON functions of PostgreSQL and MySQL differ, and no server is at
+        hand where this is written to measure a query of their own against.
+        """
+        return {
+            client_id: (states[0].checked, states[0].version)
+            for client_id, states in self.for_clients(client_ids).items()
+        }
+
+
 class _SqlNumbers:
     """Invoice-number counters: one row per series, locked for the rest of the transaction.
 
@@ -453,7 +469,7 @@ class SqlUnitOfWork:
     quotes: _SqlRepository[Quote]
     invitations: _SqlRepository[Invitation]
     storefront_users: _SqlRepository[StorefrontUser]
-    billing_states: _SqlRepository[BillingState]
+    billing_states: _SqlBillingStates
     refunds: _SqlRepository[Refund]
     queued_items: _SqlRepository[QueuedItem]
     promotion_redemptions: _SqlRepository[PromotionRedemption]
@@ -462,7 +478,8 @@ class SqlUnitOfWork:
     def __init__(self, engine: sa.Engine, converter: HostbillConverter) -> None:
         self._session = _Session(engine)
         for name, kind in KINDS.items():
-            setattr(self, name, _SqlRepository(kind, self._session, converter))
+            repository = _SqlBillingStates if name == "billing_states" else _SqlRepository
+            setattr(self, name, repository(kind, self._session, converter))
         self.invoice_numbers = _SqlNumbers(self._session)
 
     def __enter__(self) -> Self:

@@ -34,6 +34,7 @@ The schema is versioned and created or migrated on open; opening twice changes n
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 import threading
@@ -82,6 +83,17 @@ _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # INSERT … RETURNING
 # converter's order (an attrs class's field order), so one aggregate always gives one text;
 # sorting them cost 10-20 % of the encoding (callgrind: a lone encode, a billing run).
 _ENCODE = json.JSONEncoder().encode
+_COPIERS: dict[type[Any], Copier | None] = {}  # _copier's answers, by class
+
+
+def _copier(cls: type[Any]) -> Copier | None:
+    """``Copier.of(cls)``, worked out once per class.
+
+    Every unit of work builds a repository of each kind.
+    """
+    if cls not in _COPIERS:
+        _COPIERS[cls] = Copier.of(cls)
+    return _COPIERS[cls]
 
 
 class SqliteStore:
@@ -134,7 +146,7 @@ class _SqliteRepository(Generic[T]):
         self._db = db
         self._converter = converter
         self._keyed = kind.keys is not _NO_KEYS
-        self._copier = Copier.of(kind.cls)
+        self._copier = _copier(kind.cls)
 
     def _versioned(self, item: T, version: int) -> T:
         """``item`` at ``version``.
@@ -312,39 +324,35 @@ class _SqliteRepository(Generic[T]):
         rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
         return tuple(self._load(data, version) for data, version in rows)
 
-    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
-        """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
+    def _by_client(self, columns: str, client_ids: Collection[ClientId]) -> Iterator[Any]:
+        """Rows of ``columns`` of the clients' aggregates, by client then id, in chunks."""
         ids = list(client_ids)
-        found: dict[ClientId, list[T]] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self._db.execute(
-                "SELECT client_id, data, version FROM aggregates INDEXED BY aggregates_by_client"
+        chunks = (ids[start : start + _IN_CHUNK] for start in range(0, len(ids), _IN_CHUNK))
+        return itertools.chain.from_iterable(
+            self._db.execute(
+                f"SELECT {columns} FROM aggregates INDEXED BY aggregates_by_client"
                 f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
                 " ORDER BY client_id, id",
                 (self._kind.name, *chunk),
-            )
-            for client_id, data, version in rows:
-                found.setdefault(ClientId(client_id), []).append(self._load(data, version))
-        return {client_id: tuple(items) for client_id, items in found.items()}
+            ).fetchall()
+            for chunk in chunks
+        )
+
+    def for_clients(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[T, ...]]:
+        """Each client's aggregates ordered by id, read ``_IN_CHUNK`` clients per query."""
+        found: dict[str, list[T]] = {}
+        for client_id, data, version in self._by_client("client_id, data, version", client_ids):
+            found.setdefault(client_id, []).append(self._load(data, version))
+        return {ClientId(client_id): tuple(items) for client_id, items in found.items()}
 
     def versions(
         self, client_ids: Collection[ClientId]
     ) -> Mapping[ClientId, tuple[tuple[str, int], ...]]:
         """(id, version) of each client's aggregates, ordered by id; no row is decoded."""
-        ids = list(client_ids)
-        found: dict[ClientId, list[tuple[str, int]]] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self._db.execute(
-                "SELECT client_id, id, version FROM aggregates INDEXED BY aggregates_by_client"
-                f" WHERE kind = ? AND client_id IN ({', '.join('?' * len(chunk))})"
-                " ORDER BY client_id, id",
-                (self._kind.name, *chunk),
-            )
-            for client_id, id, version in rows:
-                found.setdefault(ClientId(client_id), []).append((id, version))
-        return {client_id: tuple(pairs) for client_id, pairs in found.items()}
+        found: dict[str, list[tuple[str, int]]] = {}
+        for client_id, id, version in self._by_client("client_id, id, version", client_ids):
+            found.setdefault(client_id, []).append((id, version))
+        return {ClientId(client_id): tuple(pairs) for client_id, pairs in found.items()}
 
     def client_ids(
         self, *, due_by: date | None = None, after: str | None = None, limit: int | None = None
@@ -363,6 +371,28 @@ class _SqliteRepository(Generic[T]):
             sql += " LIMIT ?"
             params.append(limit)
         return tuple(ClientId(row[0]) for row in self._db.execute(sql, params))
+
+
+class _SqliteBillingStates(_SqliteRepository[BillingState]):
+    """The billing states, with their marks read by SQLite itself."""
+
+    def marks(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[str, int]]:
+        """``(checked, version)`` of each client's state, ``_IN_CHUNK`` clients per query.
+
+        SQLite takes ``checked`` out of the row's JSON (``json_extract``): no state is decoded
+        in Python. A state's id is its client's id, so the rows are found by (kind, id).
+        """
+        ids = list(client_ids)
+        found: dict[ClientId, tuple[str, int]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self._db.execute(
+                "SELECT id, json_extract(data, '$.checked'), version FROM aggregates"
+                f" WHERE kind = ? AND id IN ({', '.join('?' * len(chunk))})",
+                (self._kind.name, *chunk),
+            ).fetchall()
+            found.update((ClientId(id), (checked or "", version)) for id, checked, version in rows)
+        return found
 
 
 class _SqliteNumbers:
@@ -410,7 +440,7 @@ class SqliteUnitOfWork:
     quotes: _SqliteRepository[Quote]
     invitations: _SqliteRepository[Invitation]
     storefront_users: _SqliteRepository[StorefrontUser]
-    billing_states: _SqliteRepository[BillingState]
+    billing_states: _SqliteBillingStates
     refunds: _SqliteRepository[Refund]
     queued_items: _SqliteRepository[QueuedItem]
     promotion_redemptions: _SqliteRepository[PromotionRedemption]
@@ -423,7 +453,8 @@ class SqliteUnitOfWork:
         self._lock = lock
         self._open = False
         for name, kind in KINDS.items():
-            setattr(self, name, _SqliteRepository(kind, db, converter))
+            repository = _SqliteBillingStates if name == "billing_states" else _SqliteRepository
+            setattr(self, name, repository(kind, db, converter))
         self.invoice_numbers = _SqliteNumbers(db)
 
     def repositories(self) -> Iterator[_SqliteRepository[Any]]:

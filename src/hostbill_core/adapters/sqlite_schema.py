@@ -8,7 +8,8 @@ once released (a file somewhere was made by it): a change of schema is a new mig
 Version 2 keeps the aggregates in an ordinary rowid table with a unique (kind, id) index
 (version 1's ``WITHOUT ROWID`` table kept the JSON inside its key B-tree and wrote about twice
 the pages); opening a version 1 file copies its rows over, leaving the old table's pages free
-inside the file (``VACUUM`` returns them).
+inside the file (``VACUUM`` returns them). Version 3 adds each row's version and due date to the
+by-client index (rebuilt on open: about a second per 50,000 clients).
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE aggregates_v2 RENAME TO aggregates;
     CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id);
     CREATE INDEX aggregates_by_due ON aggregates (kind, due, client_id) WHERE due IS NOT NULL;
+    """,
+    # 3: the by-client index carries each row's version and due date, so reading the versions
+    # of a page of clients (the billing run's marks) and paging through the clients with
+    # something due stay in the index instead of visiting every row.
+    """
+    DROP INDEX aggregates_by_client;
+    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id, version, due);
     """,
 )
 

@@ -12,7 +12,8 @@
 The same tests run unchanged on the memory and SQLite adapters shipped here. They check
 versions (a stale save is refused), natural keys (a billable item is invoiced once, a service
 sits in one group), atomicity (an exception or a missing commit leaves storage as it was),
-gap-free invoice numbers, batch reads by client (aggregates and versions), and savepoints.
+gap-free invoice numbers, batch reads by client (aggregates, versions and the billing
+states' marks), and savepoints.
 They are written by subject in ``contract_records`` (storing, listing, batch reads),
 ``contract_keys`` (natural keys) and ``contract_transactions`` (atomicity, numbers,
 savepoints), over the fixture and samples of ``contract_base``; this module joins them.

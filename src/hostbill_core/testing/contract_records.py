@@ -2,8 +2,8 @@
 
 Every aggregate round-trips; an add starts at version 1 and a save moves it on, a stale or
 missing one refused; lists filter by client and due date in id order; client ids page; the
-batch reads (``for_clients``, ``versions``) group a page of clients' aggregates and see the
-unit of work's own writes.
+batch reads (``for_clients``, ``versions``, the billing states' ``marks``) group a page of
+clients' aggregates and see the unit of work's own writes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hostbill_core.errors import ConflictError, NotFoundError
-from hostbill_core.model import Client, ClientId
+from hostbill_core.model import BillingState, Client, ClientId
 from hostbill_core.ports import UnitOfWorkFactory
 from hostbill_core.testing import strategies, usecase_strategies
 from hostbill_core.testing.contract_base import (
@@ -227,3 +227,45 @@ class RecordsContract(ContractBase):
             found = uow.clients.for_clients([ClientId(id) for id in ids])
             assert sorted(found) == ids[::2]
             assert all(c.id == id and c.version == 1 for id, (c,) in found.items())
+
+    def test_marks_are_each_states_checked_text_and_version(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        text = '2026-03-01/ab/"quoted" \\ ünïcode'  # comes back exactly, escapes and all
+        stored = self._add(
+            new_uow,
+            "billing_states",
+            BillingState(ClientId("client-1"), ClientId("client-1"), ("s/2026-03-01/x",)),
+            BillingState(ClientId("client-2"), ClientId("client-2"), checked=text),
+            BillingState(ClientId("client-3"), ClientId("client-3"), checked="gone"),
+        )
+        ids = [ClientId(f"client-{n}") for n in range(1, 5)] + [ClientId("nobody")]
+        with new_uow() as uow:
+            states = uow.billing_states
+            assert states.marks(ids) == {
+                "client-1": ("", 1),
+                "client-2": (text, 1),
+                "client-3": ("gone", 1),
+            }
+            states.save(attrs.evolve(stored[0], checked="saved"))
+            states.remove("client-3")
+            states.add(BillingState(ClientId("client-4"), ClientId("client-4"), checked="new"))
+            marks = states.marks(ids)  # this unit of work's own writes, not yet committed
+            assert marks == {
+                "client-1": ("saved", 2),
+                "client-2": (text, 1),
+                "client-4": ("new", 1),
+            }
+            loaded = states.for_clients(ids)
+            assert marks == {c: (s.checked, s.version) for c, (s,) in loaded.items()}
+            assert states.marks([ClientId("nobody")]) == states.marks([]) == {}
+            uow.commit()
+        with new_uow() as uow:
+            assert uow.billing_states.marks([ClientId("client-1")]) == {"client-1": ("saved", 2)}
+
+    def test_marks_read_many_clients_at_once(self, new_uow: UnitOfWorkFactory) -> None:
+        ids = [ClientId(f"client-{n:04d}") for n in range(1200)]  # more than one chunk
+        marked = ids[1::300]
+        self._add(new_uow, "billing_states", *(BillingState(c, c, checked=c) for c in marked))
+        with new_uow() as uow:
+            assert uow.billing_states.marks(ids) == {c: (c, 1) for c in marked}

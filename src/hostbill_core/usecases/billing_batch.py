@@ -1,11 +1,12 @@
 """Many clients in one transaction, each in its own savepoint: the billing run's unit of work.
 
-A batch of clients is billed in one unit of work: their billing states are read first, and
-clients whose day is marked complete and unchanged are skipped
-(:mod:`~hostbill_core.usecases.billing_marks`); the others' records are read with one query
-per kind (:class:`~hostbill_core.usecases.billing_work.PageRecords`), each client is billed
-inside a savepoint of its own (:meth:`~hostbill_core.ports.UnitOfWork.savepoint`), and the
-batch is committed once. A client whose savepoint raises is rolled back whole (its invoice
+A batch of clients is billed in one unit of work: the marks of their billing states are read
+first (:meth:`~hostbill_core.ports.BillingStates.marks`, no state decoded), and clients whose
+day is marked complete and unchanged are skipped
+(:mod:`~hostbill_core.usecases.billing_marks`); the others' states and records are read with
+one query per kind (:class:`~hostbill_core.usecases.billing_work.PageRecords`), each client
+is billed inside a savepoint of its own (:meth:`~hostbill_core.ports.UnitOfWork.savepoint`),
+and the batch is committed once. A client whose savepoint raises is rolled back whole (its invoice
 numbers are given out again) and reported; the others go on. If the batch itself fails (its
 reads, or its commit), nothing of it was stored: each of its clients is billed again in a
 unit of work of its own, so a failure stays one client's. A process killed in the middle of a
@@ -104,9 +105,12 @@ def _in_one_transaction(
     dry: DryRunNumbers | None,
 ) -> list[ClientRun]:
     with uow_factory() as uow:
-        states = uow.billing_states.for_clients(client_ids)
-        quiet = quiet_clients(uow, run.fingerprint, run.as_of, client_ids, states)
-        records = PageRecords(uow, [c for c in client_ids if c not in quiet], states)
+        marks = uow.billing_states.marks(client_ids)
+        quiet = quiet_clients(uow, run.fingerprint, run.as_of, client_ids, marks)
+        busy = [c for c in client_ids if c not in quiet]
+        stated = [c for c in busy if c in marks]  # the others have no state
+        states = uow.billing_states.for_clients(stated) if stated else {}
+        records = PageRecords(uow, busy, states)
         runs = [
             ClientRun(client_id, quiet[client_id])
             if client_id in quiet

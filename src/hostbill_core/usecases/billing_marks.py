@@ -20,7 +20,8 @@ meanwhile is never covered by a mark.
 A client billed whose stored state did not change is still written when its mark does not
 hold (a new day, something changed, or never marked), so that the next runs can skip it; a
 rerun of the same day finds the marks holding and writes nothing. A client the run never had
-anything to do for has no state and no mark: each run bills it in full.
+anything to do for has no state and no mark: each run bills it in full (one whose services
+the run cancelled, leaving no event key to keep, is marked all the same).
 
 >>> settings = run_fingerprint("settings", "catalogue")
 >>> day, wake = date(2026, 3, 1), date(2026, 3, 8)
@@ -45,7 +46,7 @@ from importlib import metadata
 
 import attrs
 
-from hostbill_core.model import BillingState, ClientId
+from hostbill_core.model import ClientId
 from hostbill_core.ports import UnitOfWork
 
 __all__ = [
@@ -147,11 +148,13 @@ def holds(checked: str, fingerprint: str, day: date, versions: Versions) -> bool
     ``day`` or before, ``day`` is before its wake day, and every version is the one marked.
     A mark of another form (an earlier library's, or none) never holds.
     """
+    return _covers(checked, fingerprint, day) and checked.rsplit("/", 1)[1] == versions.digest
+
+
+def _covers(checked: str, fingerprint: str, day: date) -> bool:
+    """Whether ``checked`` is a mark of ``fingerprint`` whose days include ``day``."""
     parts = checked.split("/")
-    if len(parts) != 4 or parts[0] != fingerprint:
-        return False
-    marked, wake, digest = parts[1:]
-    return marked <= day.isoformat() < wake and digest == versions.digest
+    return len(parts) == 4 and parts[0] == fingerprint and parts[1] <= day.isoformat() < parts[2]
 
 
 def quiet_clients(
@@ -159,25 +162,27 @@ def quiet_clients(
     fingerprint: str,
     day: date,
     client_ids: Collection[ClientId],
-    states: Mapping[ClientId, tuple[BillingState, ...]],
+    marks: Mapping[ClientId, tuple[str, int]],
 ) -> dict[ClientId, int]:
     """The clients whose mark holds for a run of ``day``, with their number of services.
 
-    Reads the versions of marked clients and their services only (two queries); a run that
-    finds no mark of its settings reads nothing.
+    ``marks`` holds each client's billing state's ``(checked, version)``
+    (:meth:`~hostbill_core.ports.BillingStates.marks`). Reads the versions of the clients
+    whose mark is of these settings and covers ``day``, and of their services (two queries);
+    a run that finds no such mark reads nothing.
     """
-    prefix = f"{fingerprint}/"
-    marked = [c for c in client_ids if c in states and states[c][0].checked.startswith(prefix)]
+    marked = [c for c in client_ids if c in marks and _covers(marks[c][0], fingerprint, day)]
     if not fingerprint or not marked:
         return {}
     clients = uow.clients.versions(marked)
     services = uow.services.versions(marked)
     quiet: dict[ClientId, int] = {}
-    for client_id in marked:
-        state = states[client_id][0]
+    for client_id in marked:  # their marks cover the day: the versions decide (see holds)
+        checked, state_version = marks[client_id]
         record = clients.get(client_id)
         pairs = services.get(client_id, ())
-        versions = Versions(client_id, record[0][1], pairs, state.version) if record else None
-        if versions is not None and holds(state.checked, fingerprint, day, versions):
+        if record and checked.endswith(
+            Versions(client_id, record[0][1], pairs, state_version).digest
+        ):
             quiet[client_id] = len(pairs)
     return quiet

@@ -77,7 +77,8 @@ class ClientRecords:
 class PageRecords:
     """The records of a page of clients, read with one query per kind (``for_clients``).
 
-    The billing states are read first, by the caller (they hold the marks of complete days).
+    The billing states are read by the caller, once their marks have told which clients of
+    the page are skipped (:mod:`~hostbill_core.usecases.billing_marks`).
     Besides each client's record and services, its waiting cancellation requests, credit
     entries, promotion redemptions and queued items are read with the page: most clients have
     none, and one query per kind and page replaces four per client.
@@ -314,7 +315,8 @@ class ClientWork:
                 is written for its mark alone when the mark it holds does not cover the day
                 (:mod:`~hostbill_core.usecases.billing_marks`). A rerun of a marked day finds
                 the mark holding and writes nothing; a client the run never had anything to
-                do for gets no state.
+                do for gets no state (one whose services the run cancelled, leaving no key to
+                keep, gets one for the mark).
         """
         versions: dict[ServiceId, int] = {}
         for service_id, service in self.services.items():
@@ -326,8 +328,9 @@ class ClientWork:
         old, locked_out, scheduled = self.state, self.locked_out, tuple(self.scheduled)
         unchanged = (done, locked_out, scheduled) == (old.done, old.locked_out, old.scheduled)
         marking = complete and bool(self.run.fingerprint) and not self.locked_out
-        if unchanged and (not marking or old.version == 0 or self._holds(old, versions)):
-            return  # nothing changed: no new state, nor a mark that holds written again
+        idle = old.version == 0 and not (self.invoices or self.actions or self.events)
+        if unchanged and (not marking or idle or self._holds(old, versions)):
+            return  # nothing changed: no state for an idle client, no mark that holds again
         checked = old.checked
         if marking:
             wake = self._wake() or NEVER
@@ -361,6 +364,8 @@ class ClientWork:
             if run.catalogue.renews(s.plan_id)
             and (s.id not in ends or s.next_due_date < ends[s.id])
         ]
+        if not billable:
+            return None  # no renewal context asked for: a client override may refuse it
         context = run.renewal_context(self.client)
         planner = run.planner if context is run.renewal else None
         return next_event_on(
