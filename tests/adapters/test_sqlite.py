@@ -48,20 +48,37 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def _version_1_file(path: Path) -> None:
-    """A file written by the code of schema version 1: its DDL, then a few aggregates."""
+    """A file of schema version 1 holding a few aggregates (and a billing state's mark).
+
+    The rows are written by today's code into a store in memory and copied, column for
+    column, into a file made by the version 1 DDL: version 1 had no ``mark`` column.
+    """
+    from hostbill_core.model import BillingState
     from hostbill_core.testing.contract import sample_invoice, sample_service
 
+    source = SqliteStore(":memory:")
+    with source.unit_of_work() as uow:
+        uow.clients.add(sample_client())
+        uow.services.save(uow.services.add(sample_service()))
+        uow.invoices.add(sample_invoice())
+        uow.billing_states.add(BillingState("client-1", "client-1", checked="fp/a/b/c"))
+        uow.invoice_numbers.next("INV")
+        uow.commit()
+    columns = "kind, id, client_id, due, amount, currency, version, data"
+    tables = {
+        "aggregates": source._connection.execute(f"SELECT {columns} FROM aggregates").fetchall(),
+        "natural_keys": source._connection.execute("SELECT * FROM natural_keys").fetchall(),
+        "counters": source._connection.execute("SELECT * FROM counters").fetchall(),
+    }
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:1])
-        store = SqliteStore(path)
-        with store.unit_of_work() as uow:
-            uow.clients.add(sample_client())
-            uow.services.save(uow.services.add(sample_service()))
-            uow.invoices.add(sample_invoice())
-            uow.invoice_numbers.next("INV")
-            uow.commit()
-        assert store.schema_version() == 1
-        store.close()
+        SqliteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.executemany(f"INSERT INTO aggregates ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       tables["aggregates"])  # fmt: skip
+        db.executemany("INSERT INTO natural_keys VALUES (?, ?, ?)", tables["natural_keys"])
+        db.executemany("INSERT INTO counters VALUES (?, ?)", tables["counters"])
+        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
 
 
 def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
@@ -84,6 +101,7 @@ def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
         with pytest.raises(ConflictError, match="exists"):
             uow.invoices.add(sample_invoice())
         assert uow.services.versions(["client-1"]) == {"client-1": (("service-1", 2),)}
+        assert uow.billing_states.marks(["client-1"]) == {"client-1": ("fp/a/b/c", 1)}
 
 
 @pytest.mark.parametrize(
@@ -95,17 +113,22 @@ def test_a_version_1_file_migrates_with_its_data(tmp_path: Path) -> None:
             ("service", "c1", "c2"),
         ),
         (
+            "SELECT client_id, version, mark FROM aggregates INDEXED BY aggregates_by_client "
+            "WHERE kind = ? AND client_id IN (?, ?) ORDER BY client_id, id",
+            ("billing_state", "c1", "c2"),
+        ),
+        (
             "SELECT DISTINCT client_id FROM aggregates WHERE kind = ? AND client_id IS NOT NULL"
             " AND client_id > ? AND due IS NOT NULL AND due <= ? ORDER BY client_id LIMIT ?",
             ("service", "c1", "2026-03-01", 500),
         ),
     ],
-    ids=["versions", "client_ids"],
+    ids=["versions", "marks", "client_ids"],
 )
-def test_versions_and_client_pages_are_read_from_the_by_client_index_alone(
+def test_versions_marks_and_client_pages_are_read_from_the_by_client_index_alone(
     sql: str, params: tuple[object, ...]
 ) -> None:
-    # Schema 3: the index holds (kind, client_id, id, version, due): no row is visited.
+    # Schema 3: the index holds (kind, client_id, id, version, due, mark): no row is visited.
     store = SqliteStore(":memory:")
     plan = store._connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
     assert any("COVERING INDEX aggregates_by_client" in row[-1] for row in plan), plan

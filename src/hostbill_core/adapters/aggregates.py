@@ -60,6 +60,14 @@ def _no_amount(_item: Any) -> Money | None:
     return None
 
 
+def _no_mark(_item: Any) -> str | None:
+    return None
+
+
+def _state_mark(state: BillingState) -> str | None:
+    return state.checked or None
+
+
 def id_version(kind: AggregateKind, item: Any) -> tuple[str, int]:
     """The id and version of ``item``, checked to be of the kind's class.
 
@@ -83,6 +91,8 @@ class AggregateKind:
         keys: the natural keys no other aggregate of the kind may hold.
         amount: the amount stored in its own exact-decimal column for reports in SQL (an
             invoice's total, a payment's amount, a credit entry's signed amount).
+        mark: a short text an adapter may index with the owning client, to read it without
+            decoding the row (a billing state's mark of a complete day).
     """
 
     name: str
@@ -91,6 +101,7 @@ class AggregateKind:
     due: Callable[[Any], date | None] = _no_due
     keys: Callable[[Any], tuple[str, ...]] = _no_keys
     amount: Callable[[Any], Money | None] = _no_amount
+    mark: Callable[[Any], str | None] = _no_mark
 
 
 def _invoice_keys(invoice: Invoice) -> tuple[str, ...]:
@@ -137,7 +148,9 @@ KINDS: dict[str, AggregateKind] = {
     "quotes": AggregateKind("quote", Quote, client_id=_client, amount=lambda q: q.total),
     "invitations": AggregateKind("invitation", Invitation, client_id=_client),
     "storefront_users": AggregateKind("storefront_user", StorefrontUser, client_id=_client),
-    "billing_states": AggregateKind("billing_state", BillingState, client_id=_client),
+    "billing_states": AggregateKind(
+        "billing_state", BillingState, client_id=_client, mark=_state_mark
+    ),
     "refunds": AggregateKind("refund", Refund, client_id=_client, amount=lambda r: r.amount),
     "queued_items": AggregateKind(
         "queued_item",

@@ -220,7 +220,7 @@ class _SqliteRepository(Generic[T]):
                 raise ConflictError(kind, key, f"natural key already held by {owner}") from None
 
     def _columns(self, item: T) -> tuple[str | None, ...]:
-        """client_id, due, amount, currency: the indexed and reporting columns, as text.
+        """client_id, due, amount, currency, mark: the indexed and reporting columns, as text.
 
         SQLite has no exact decimal type: amounts are stored as their exact decimal text.
         """
@@ -230,6 +230,7 @@ class _SqliteRepository(Generic[T]):
             None if due is None else due.isoformat(),
             None if amount is None else str(amount.amount),
             None if amount is None else amount.currency.code,
+            self._kind.mark(item),
         )
 
     def add(self, item: T) -> T:
@@ -247,8 +248,8 @@ class _SqliteRepository(Generic[T]):
         try:
             self._db.execute(
                 "INSERT INTO aggregates "
-                "(kind, id, client_id, due, amount, currency, version, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                "(kind, id, client_id, due, amount, currency, mark, version, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
                 (self._kind.name, id, *self._columns(stored), self._dump(stored)),
             )
         except sqlite3.IntegrityError:
@@ -273,7 +274,7 @@ class _SqliteRepository(Generic[T]):
         with self._savepoint() if self._keyed else contextlib.nullcontext():
             cursor = self._db.execute(
                 "UPDATE aggregates SET client_id = ?, due = ?, amount = ?, currency = ?, "
-                "version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
+                "mark = ?, version = ?, data = ? WHERE kind = ? AND id = ? AND version = ?",
                 (
                     *self._columns(stored),
                     version + 1,
@@ -377,22 +378,15 @@ class _SqliteBillingStates(_SqliteRepository[BillingState]):
     """The billing states, with their marks read by SQLite itself."""
 
     def marks(self, client_ids: Collection[ClientId]) -> Mapping[ClientId, tuple[str, int]]:
-        """``(checked, version)`` of each client's state, ``_IN_CHUNK`` clients per query.
+        """``(checked, version)`` of each client's state, from the by-client index alone.
 
-        SQLite takes ``checked`` out of the row's JSON (``json_extract``): no state is decoded
-        in Python. A state's id is its client's id, so the rows are found by (kind, id).
+        A state's mark is kept in the ``mark`` column, which the by-client index carries
+        (schema 3): no row is visited and no state decoded.
         """
-        ids = list(client_ids)
-        found: dict[ClientId, tuple[str, int]] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self._db.execute(
-                "SELECT id, json_extract(data, '$.checked'), version FROM aggregates"
-                f" WHERE kind = ? AND id IN ({', '.join('?' * len(chunk))})",
-                (self._kind.name, *chunk),
-            ).fetchall()
-            found.update((ClientId(id), (checked or "", version)) for id, checked, version in rows)
-        return found
+        return {
+            ClientId(client_id): (mark or "", version)
+            for client_id, version, mark in self._by_client("client_id, version, mark", client_ids)
+        }
 
 
 class _SqliteNumbers:

@@ -8,8 +8,9 @@ once released (a file somewhere was made by it): a change of schema is a new mig
 Version 2 keeps the aggregates in an ordinary rowid table with a unique (kind, id) index
 (version 1's ``WITHOUT ROWID`` table kept the JSON inside its key B-tree and wrote about twice
 the pages); opening a version 1 file copies its rows over, leaving the old table's pages free
-inside the file (``VACUUM`` returns them). Version 3 adds each row's version and due date to the
-by-client index (rebuilt on open: about a second per 50,000 clients).
+inside the file (``VACUUM`` returns them). Version 3 adds a column for a billing state's mark and
+each row's version, due date and mark to the by-client index (rebuilt on open: about a second
+per 50,000 clients).
 """
 
 from __future__ import annotations
@@ -66,12 +67,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id);
     CREATE INDEX aggregates_by_due ON aggregates (kind, due, client_id) WHERE due IS NOT NULL;
     """,
-    # 3: the by-client index carries each row's version and due date, so reading the versions
-    # of a page of clients (the billing run's marks) and paging through the clients with
-    # something due stay in the index instead of visiting every row.
+    # 3: a billing state's mark gets a column of its own, and the by-client index carries
+    # each row's version, due date and mark, so the billing run's reads of a page of clients
+    # (marks, versions, the paging through clients with something due) visit no row.
     """
+    ALTER TABLE aggregates ADD COLUMN mark TEXT;
+    UPDATE aggregates SET mark = NULLIF(json_extract(data, '$.checked'), '')
+        WHERE kind = 'billing_state';
     DROP INDEX aggregates_by_client;
-    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id, version, due);
+    CREATE INDEX aggregates_by_client ON aggregates (kind, client_id, id, version, due, mark);
     """,
 )
 
