@@ -148,13 +148,18 @@ def holds(checked: str, fingerprint: str, day: date, versions: Versions) -> bool
     ``day`` or before, ``day`` is before its wake day, and every version is the one marked.
     A mark of another form (an earlier library's, or none) never holds.
     """
-    return _covers(checked, fingerprint, day) and checked.rsplit("/", 1)[1] == versions.digest
+    return _covers(checked, fingerprint, day) and _same_versions(checked, versions)
 
 
 def _covers(checked: str, fingerprint: str, day: date) -> bool:
     """Whether ``checked`` is a mark of ``fingerprint`` whose days include ``day``."""
     parts = checked.split("/")
     return len(parts) == 4 and parts[0] == fingerprint and parts[1] <= day.isoformat() < parts[2]
+
+
+def _same_versions(checked: str, versions: Versions) -> bool:
+    """Whether the mark ``checked`` ends with the digest of ``versions``."""
+    return checked.rsplit("/", 1)[-1] == versions.digest
 
 
 def quiet_clients(
@@ -181,8 +186,8 @@ def quiet_clients(
         checked, state_version = marks[client_id]
         record = clients.get(client_id)
         pairs = services.get(client_id, ())
-        if record and checked.endswith(
-            Versions(client_id, record[0][1], pairs, state_version).digest
+        if record and _same_versions(
+            checked, Versions(client_id, record[0][1], pairs, state_version)
         ):
             quiet[client_id] = len(pairs)
     return quiet
